@@ -1,0 +1,378 @@
+/*
+ * objinspect — what does this binary export, how does a loader find each
+ * function, and how do I call it?
+ *
+ * The public C API. Everything a tool or loader needs is here and nothing
+ * else is exported from libobjinspect.
+ *
+ * Contract
+ *  - An oi_file is opaque. Every pointer the library returns (names, arrays,
+ *    records, child files) stays valid until oi_close() of the file it came
+ *    from (for a slice or archive member: of the top-level file).
+ *  - There is no global mutable state. Different oi_file handles may be used
+ *    from different threads at the same time. Tables are built lazily on first
+ *    use, so one handle must not be used from two threads without a lock
+ *    unless oi_load_all() has been called first; after that it is read-only.
+ *  - The library never prints, aborts or exits because of anything in its
+ *    input. Problems are oi_status codes plus oi_diag records on the handle.
+ *  - Strings from the file are returned as they are (bytes, NUL-terminated);
+ *    escaping them for display is the caller's job.
+ */
+#ifndef OBJINSPECT_H
+#define OBJINSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && !defined(OI_API)
+#define OI_API __attribute__((visibility("default")))
+#elif !defined(OI_API)
+#define OI_API
+#endif
+
+#define OI_VERSION_STRING "0.1.0"
+#define OI_VERSION_MAJOR 0
+#define OI_VERSION_MINOR 1
+
+/* An open object file (or fat slice, or archive member). */
+typedef struct oi_file oi_file;
+
+/* ------------------------------------------------------------ status */
+
+typedef enum oi_status {
+    OI_OK = 0,
+    OI_ARG,          /* bad argument from the caller */
+    OI_IO,           /* open/stat/mmap failed */
+    OI_NOMEM,        /* allocation failed */
+    OI_NOTOBJ,       /* not an object file of a known format */
+    OI_UNSUPPORTED,  /* known format, unsupported variant */
+    OI_TRUNCATED,    /* a structure runs past the end of the file */
+    OI_MALFORMED,    /* a structure is inconsistent */
+    OI_LIMIT,        /* a resource limit was reached */
+    OI_CYCLE,        /* a chain or trie loops */
+    OI_NOTFOUND      /* a lookup found nothing */
+} oi_status;
+
+OI_API const char *oi_status_name(oi_status st);
+
+/* ------------------------------------------------------------ enums */
+
+typedef enum oi_format {
+    OI_FORMAT_UNKNOWN = 0,
+    OI_FORMAT_ELF,
+    OI_FORMAT_PE,
+    OI_FORMAT_MACHO,
+    OI_FORMAT_MACHO_FAT,  /* a container: its slices are children */
+    OI_FORMAT_AR          /* a container: its members are children */
+} oi_format;
+
+typedef enum oi_binding {
+    OI_BIND_LOCAL = 0,
+    OI_BIND_GLOBAL,
+    OI_BIND_WEAK,
+    OI_BIND_UNIQUE,       /* STB_GNU_UNIQUE */
+    OI_BIND_OTHER         /* unknown value: see raw bits */
+} oi_binding;
+
+typedef enum oi_visibility {
+    OI_VIS_DEFAULT = 0,
+    OI_VIS_PROTECTED,
+    OI_VIS_HIDDEN,
+    OI_VIS_INTERNAL
+} oi_visibility;
+
+typedef enum oi_kind {
+    OI_KIND_NOTYPE = 0,
+    OI_KIND_FUNC,
+    OI_KIND_IFUNC,
+    OI_KIND_DATA,
+    OI_KIND_TLS,
+    OI_KIND_COMMON,
+    OI_KIND_ABSOLUTE,
+    OI_KIND_SECTION,
+    OI_KIND_FILE,
+    OI_KIND_OTHER         /* unknown value: see raw bits */
+} oi_kind;
+
+typedef enum oi_target {
+    OI_TARGET_ADDRESS = 0,
+    OI_TARGET_ABSOLUTE,
+    OI_TARGET_TLS,
+    OI_TARGET_RESOLVER,   /* ELF IFUNC, Mach-O stub-and-resolver */
+    OI_TARGET_REEXPORT    /* PE forwarder, Mach-O re-export */
+} oi_target;
+
+/* Calling conventions are inferred, never read: each comes with a source. */
+typedef enum oi_callconv {
+    OI_CC_UNKNOWN = 0,
+    OI_CC_SYSV_X86_64,
+    OI_CC_WIN64,
+    OI_CC_CDECL,
+    OI_CC_STDCALL,
+    OI_CC_FASTCALL,
+    OI_CC_VECTORCALL,
+    OI_CC_THISCALL,
+    OI_CC_PASCAL,
+    OI_CC_AAPCS,
+    OI_CC_AAPCS_VFP,
+    OI_CC_AAPCS64,
+    OI_CC_AAPCS64_DARWIN,
+    OI_CC_AAPCS64_VARIANT_PCS,
+    OI_CC_ARM64EC,
+    OI_CC_RISCV_ILP32,
+    OI_CC_RISCV_ILP32F,
+    OI_CC_RISCV_ILP32D,
+    OI_CC_RISCV_LP64,
+    OI_CC_RISCV_LP64F,
+    OI_CC_RISCV_LP64D,
+    OI_CC_RISCV_VARIANT_CC,
+    OI_CC_PPC64_ELFV1,
+    OI_CC_PPC64_ELFV2,
+    OI_CC_PPC_SYSV,
+    OI_CC_MIPS_O32,
+    OI_CC_MIPS_N32,
+    OI_CC_MIPS_N64,
+    OI_CC_S390X,
+    OI_CC_SPARC64,
+    OI_CC_SWIFTCALL,
+    OI_CC_COUNT
+} oi_callconv;
+
+typedef enum oi_ccsource {
+    OI_CCSRC_NONE = 0,     /* nothing proves it */
+    OI_CCSRC_ABI_DEFAULT,  /* the platform ABI's default for C functions */
+    OI_CCSRC_SYMBOL_FLAG,  /* a per-symbol flag, e.g. STO_AARCH64_VARIANT_PCS */
+    OI_CCSRC_DECORATION,   /* x86 name decoration: _f@N, @f@N, f@@N */
+    OI_CCSRC_MANGLING      /* a mangled-name code: MSVC, Itanium, Swift */
+} oi_ccsource;
+
+typedef enum oi_dep_kind {
+    OI_DEP_NEEDED = 0,     /* ELF DT_NEEDED, PE import, Mach-O LC_LOAD_DYLIB */
+    OI_DEP_DELAY,          /* PE delay-load import */
+    OI_DEP_WEAK,           /* Mach-O LC_LOAD_WEAK_DYLIB */
+    OI_DEP_REEXPORT,       /* Mach-O LC_REEXPORT_DYLIB */
+    OI_DEP_LAZY,           /* Mach-O LC_LAZY_LOAD_DYLIB */
+    OI_DEP_UPWARD          /* Mach-O LC_LOAD_UPWARD_DYLIB */
+} oi_dep_kind;
+
+OI_API const char *oi_format_name(oi_format v);
+OI_API const char *oi_binding_name(oi_binding v);
+OI_API const char *oi_visibility_name(oi_visibility v);
+OI_API const char *oi_kind_name(oi_kind v);
+OI_API const char *oi_target_name(oi_target v);
+OI_API const char *oi_callconv_name(oi_callconv v);
+OI_API const char *oi_ccsource_name(oi_ccsource v);
+OI_API const char *oi_dep_kind_name(oi_dep_kind v);
+
+/* ------------------------------------------------------------ model */
+
+/* Raw format bits, kept beside the normalised fields so nothing is lost.
+ * ELF:    a = st_info, b = st_other, c = versym (0xffffffff if none)
+ * PE:     a = ordinal, b = name hint,  c = 1 if DATA (from a .def), else 0
+ * Mach-O: a = n_type or trie flags,  b = n_desc, c = library ordinal */
+typedef struct oi_raw {
+    uint32_t a, b, c;
+} oi_raw;
+
+typedef struct oi_file_info {
+    oi_format format;
+    int bits;                 /* 32 or 64; 0 for containers */
+    bool big_endian;
+    const char *machine;      /* "x86_64", "i386", "aarch64", "arm", ... */
+    uint32_t machine_raw;     /* e_machine, IMAGE_FILE_MACHINE_*, cputype */
+    uint32_t machine_sub;     /* Mach-O cpusubtype, else 0 */
+    const char *type;         /* "shared", "exec", "pie", "relocatable", "dll", "dylib", ... */
+    uint64_t entry;           /* entry point address (0 when none) */
+    bool has_entry;
+    uint32_t flags_raw;       /* e_flags, FileHeader.Characteristics, Mach-O header flags */
+    oi_callconv abi_callconv; /* the ABI default for C functions */
+    const char *abi_name;     /* human name of that ABI, e.g. "System V x86-64" */
+    uint32_t nsections;
+    uint32_t nsegments;       /* program headers, load-command segments */
+    uint32_t ncommands;       /* Mach-O load commands; 0 elsewhere */
+    const char *soname;       /* DT_SONAME, PE export-directory name, LC_ID_DYLIB */
+} oi_file_info;
+
+typedef struct oi_section {
+    const char *name;
+    uint64_t address;
+    uint64_t size;
+    uint64_t offset;          /* file offset of the contents */
+    uint64_t file_size;       /* bytes present in the file (0 for NOBITS/BSS) */
+    uint32_t type_raw;        /* sh_type, 0 (PE), section flags & 0xff (Mach-O) */
+    uint64_t flags_raw;       /* sh_flags, Characteristics, Mach-O flags */
+    const char *segment;      /* Mach-O segment name, else NULL */
+} oi_section;
+
+typedef struct oi_symbol {
+    const char *name;
+    uint64_t value;
+    uint64_t size;
+    oi_kind kind;
+    oi_binding binding;
+    oi_visibility visibility;
+    bool defined;
+    bool dynamic;             /* from the dynamic table (.dynsym), not .symtab */
+    uint32_t section;         /* section index, raw (SHN_* / n_sect / COFF) */
+    const char *version;      /* NULL when unversioned */
+    bool version_default;     /* "@@" (true) or "@" (false) */
+    oi_raw raw;
+} oi_symbol;
+
+typedef struct oi_export {
+    const char *name;         /* NULL for a nameless (ordinal-only) export */
+    int64_t ordinal;          /* PE ordinal; -1 when none */
+    uint64_t address;         /* RVA for PE, st_value for ELF, trie offset+base for Mach-O */
+    uint64_t size;
+    oi_kind kind;
+    oi_binding binding;
+    oi_visibility visibility;
+    oi_target target;
+    bool weak;
+    const char *version;      /* NULL when unversioned */
+    bool version_default;     /* "@@" (true) or hidden "@" (false) */
+    const char *forwarder;    /* "LIB.name" / "LIB.#3" or re-export "lib:name"; NULL */
+    const char *fwd_library;  /* forwarder / re-export library, NULL if none */
+    const char *fwd_name;     /* forwarded-to name (NULL when by ordinal) */
+    int64_t fwd_ordinal;      /* forwarded-to ordinal, -1 if by name */
+    oi_callconv callconv;
+    oi_ccsource callconv_source;
+    int32_t callconv_argbytes;/* the N of x86 decorations; -1 when unknown */
+    const char *lang;         /* "c++", "swift", "rust", ... or NULL */
+    oi_raw raw;
+} oi_export;
+
+typedef struct oi_import {
+    const char *name;         /* NULL for an import by ordinal */
+    int64_t ordinal;          /* -1 when by name */
+    const char *library;      /* providing library if the format says, else NULL */
+    const char *version;      /* required version (ELF verneed), else NULL */
+    bool weak;
+    bool delay;               /* PE delay-load */
+    uint32_t hint;            /* PE hint */
+    oi_raw raw;
+} oi_import;
+
+typedef struct oi_dependency {
+    const char *name;
+    oi_dep_kind kind;
+    uint32_t compat_version;  /* Mach-O versions, else 0 */
+    uint32_t current_version;
+} oi_dependency;
+
+/* Format-specific facts that have no field of their own, as key/value text:
+ * "interp", "rpath", "runpath", "build_id", "pdb", "min_os", "subsystem", ... */
+typedef struct oi_property {
+    const char *key;
+    const char *value;
+} oi_property;
+
+typedef struct oi_diag {
+    oi_status code;
+    uint64_t offset;          /* file offset involved, or UINT64_MAX */
+    bool has_offset;
+    const char *where;        /* structure, e.g. "elf/verdef", "macho/trie" */
+    const char *message;      /* one line, ASCII, already includes values */
+    int source_line;          /* line of the check in the library source */
+    bool warning;             /* true: recoverable, parsing continued */
+} oi_diag;
+
+/* ------------------------------------------------------------ opening */
+
+typedef struct oi_options {
+    bool permissive;          /* keep what parsed and record warnings (CLI default);
+                                 false (library default) fails on the first error */
+    uint64_t max_alloc;       /* cap on arena bytes for one file; 0 = default (file size * 64 + 64 MiB) */
+} oi_options;
+
+/* Why an open failed, when there is no handle to keep diagnostics on.
+ * It owns its text, so it outlives the failed open. */
+typedef struct oi_error {
+    oi_status code;
+    uint64_t offset;
+    bool has_offset;
+    char where[32];
+    char message[224];
+} oi_error;
+
+/* Open a file (mmap, read-only). opt and err may be NULL. On failure *out is
+ * NULL and err says why. */
+OI_API oi_status oi_open_path(const char *path, const oi_options *opt, oi_file **out,
+                       oi_error *err);
+/* Open bytes in memory. The caller keeps them alive until oi_close. */
+OI_API oi_status oi_open_memory(const void *data, size_t size, const char *name,
+                         const oi_options *opt, oi_file **out, oi_error *err);
+OI_API void oi_close(oi_file *f);
+
+/* Build every table now so the handle can be shared between threads. */
+OI_API oi_status oi_load_all(oi_file *f);
+
+OI_API const oi_file_info *oi_info(const oi_file *f);
+OI_API const char *oi_name(const oi_file *f);   /* path, "path(member)" or "path[arch]" */
+
+/* Fat Mach-O slices and ar members. Children are opened on first use and
+ * belong to the parent. */
+OI_API size_t oi_child_count(oi_file *f);
+OI_API oi_status oi_child(oi_file *f, size_t i, oi_file **out);
+/* Select a fat slice by architecture name ("arm64", "x86_64", ...). */
+OI_API oi_status oi_child_by_arch(oi_file *f, const char *arch, oi_file **out);
+
+/* ------------------------------------------------------------ tables
+ * Each returns the whole table; it is built on first call. On error the
+ * table is empty and the status (and diagnostics) say why. */
+OI_API oi_status oi_sections(oi_file *f, const oi_section **out, size_t *n);
+OI_API oi_status oi_symbols(oi_file *f, const oi_symbol **out, size_t *n);
+OI_API oi_status oi_exports(oi_file *f, const oi_export **out, size_t *n);
+OI_API oi_status oi_imports(oi_file *f, const oi_import **out, size_t *n);
+OI_API oi_status oi_dependencies(oi_file *f, const oi_dependency **out, size_t *n);
+OI_API oi_status oi_properties(oi_file *f, const oi_property **out, size_t *n);
+
+/* Accessors by index (build the table if needed; NULL when out of range). */
+OI_API size_t oi_export_count(oi_file *f);
+OI_API const oi_export *oi_export_at(oi_file *f, size_t i);
+OI_API size_t oi_import_count(oi_file *f);
+OI_API const oi_import *oi_import_at(oi_file *f, size_t i);
+OI_API size_t oi_symbol_count(oi_file *f);
+OI_API const oi_symbol *oi_symbol_at(oi_file *f, size_t i);
+OI_API size_t oi_section_count(oi_file *f);
+OI_API const oi_section *oi_section_at(oi_file *f, size_t i);
+OI_API size_t oi_dependency_count(oi_file *f);
+OI_API const oi_dependency *oi_dependency_at(oi_file *f, size_t i);
+
+/* Diagnostics recorded on this handle so far (deduplicated). */
+OI_API size_t oi_diag_count(const oi_file *f);
+OI_API const oi_diag *oi_diag_at(const oi_file *f, size_t i);
+
+/* ------------------------------------------------------------ lookup
+ * Look a name up the way the platform loader does: through the file's own
+ * hash table (ELF), sorted name table (PE) or exports trie (Mach-O). It does
+ * not build the export table. */
+
+typedef void (*oi_explain_fn)(void *ctx, const char *step);
+
+typedef struct oi_lookup_result {
+    bool found;
+    const char *path;         /* "gnu-hash", "sysv-hash", "scan", "binary-search",
+                                 "ordinal", "trie", "nlist" */
+    oi_export exp;            /* valid when found; strings live until oi_close */
+} oi_lookup_result;
+
+/* name: a symbol name, or "#N" for a PE ordinal. version: NULL for the
+ * default binding, or a version name (ELF) to match exactly, hidden too.
+ * explain, when not NULL, is called once per step taken. Returns OI_OK when
+ * found, OI_NOTFOUND when not, or an error. */
+OI_API oi_status oi_lookup(oi_file *f, const char *name, const char *version,
+                    oi_explain_fn explain, void *ctx, oi_lookup_result *res);
+
+/* Convenience: the export or NULL. The record lives until oi_close. */
+OI_API const oi_export *oi_find_export(oi_file *f, const char *name, const char *version);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

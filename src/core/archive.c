@@ -1,0 +1,136 @@
+/*
+ * ar archives (System V/GNU and BSD variants): a container whose members are
+ * opened as files of their own. Symbol-table and long-name members are
+ * bookkeeping, not members.
+ */
+#include "file.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define AR_MAGIC "!<arch>\n"
+#define AR_HDR 60
+
+static bool ar_probe(oi_view v)
+{
+    return v.n >= 8 && memcmp(v.p, AR_MAGIC, 8) == 0;
+}
+
+/* Parse a decimal field of an ar header; false when it is not one. */
+static bool ar_decimal(oi_view field, uint64_t *out)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    while (i < field.n && field.p[i] == ' ')
+        i++;
+    size_t start = i;
+    for (; i < field.n && field.p[i] >= '0' && field.p[i] <= '9'; i++) {
+        if (v > (UINT64_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (uint64_t)(field.p[i] - '0');
+    }
+    if (i == start)
+        return false;
+    for (; i < field.n; i++)
+        if (field.p[i] != ' ')
+            return false;
+    *out = v;
+    return true;
+}
+
+/* The member name: "name/" (GNU), "/N" (GNU long-name offset) or "#1/N" (BSD). */
+static const char *ar_name(oi_file *f, oi_view raw, oi_view longnames,
+                           oi_cur *c, uint64_t *size, uint64_t hdr_off)
+{
+    size_t n = raw.n;
+    while (n && raw.p[n - 1] == ' ')
+        n--;
+    if (n >= 4 && memcmp(raw.p, "#1/", 3) == 0) {
+        uint64_t len;
+        if (!ar_decimal((oi_view){ raw.p + 3, n - 3 }, &len) || len > *size) {
+            OI_WARN(f, OI_MALFORMED, hdr_off, "ar", "bad BSD long-name length");
+            return NULL;
+        }
+        oi_view nm = oi_take(c, len);
+        if (!oi_ok(c))
+            return NULL;
+        *size -= len;
+        size_t l = nm.n;
+        while (l && nm.p[l - 1] == 0)
+            l--;
+        return oi_arena_strndup(f->mem, (const char *)nm.p, l);
+    }
+    if (n >= 2 && raw.p[0] == '/' && raw.p[1] >= '0' && raw.p[1] <= '9') {
+        uint64_t off;
+        if (!ar_decimal((oi_view){ raw.p + 1, n - 1 }, &off) || off >= longnames.n) {
+            OI_WARN(f, OI_MALFORMED, hdr_off, "ar", "long-name offset out of range");
+            return NULL;
+        }
+        size_t l = 0;
+        while (off + l < longnames.n && longnames.p[off + l] != '\n' &&
+               !(longnames.p[off + l] == '/' && (off + l + 1 == longnames.n ||
+                                                 longnames.p[off + l + 1] == '\n')))
+            l++;
+        return oi_arena_strndup(f->mem, (const char *)longnames.p + off, l);
+    }
+    if (n && raw.p[n - 1] == '/')
+        n--;
+    return oi_arena_strndup(f->mem, (const char *)raw.p, n);
+}
+
+static bool bookkeeping(const char *name)
+{
+    return strcmp(name, "") == 0 || strcmp(name, "/") == 0 ||
+           strcmp(name, "//") == 0 || strcmp(name, "/SYM64") == 0 ||
+           strncmp(name, "__.SYMDEF", 9) == 0;
+}
+
+static oi_status ar_open(oi_file *f)
+{
+    oi_cur c = oi_cur_make(f->data, 8, false);
+    oi_view longnames = { NULL, 0 };
+    f->info.type = "archive";
+    while (oi_left(&c) > 0) {
+        if (oi_left(&c) == 1 && c.v.p[c.pos] == '\n')
+            break;   /* padding after the last member */
+        uint64_t hdr_off = c.pos;
+        oi_view rawname = oi_take(&c, 16);
+        oi_skip(&c, 12 + 6 + 6 + 8);
+        oi_view sizef = oi_take(&c, 10);
+        oi_view fmag = oi_take(&c, 2);
+        if (!oi_ok(&c))
+            return OI_ERROR(f, OI_TRUNCATED, hdr_off, "ar", "member header truncated");
+        uint64_t size;
+        if (memcmp(fmag.p, "`\n", 2) != 0 || !ar_decimal(sizef, &size))
+            return OI_ERROR(f, OI_MALFORMED, hdr_off, "ar", "bad member header");
+        /* GNU symbol table and long-name table are recognised by raw name */
+        bool is_longnames = memcmp(rawname.p, "// ", 3) == 0;
+        const char *name = ar_name(f, rawname, longnames, &c, &size, hdr_off);
+        oi_view body = oi_take(&c, size);
+        if (!oi_ok(&c))
+            return OI_ERROR(f, OI_TRUNCATED, hdr_off, "ar",
+                            "member of %llu bytes runs past the end of the file",
+                            (unsigned long long)size);
+        if (size & 1)
+            oi_skip(&c, oi_left(&c) ? 1 : 0);
+        if (is_longnames) {
+            longnames = body;
+            continue;
+        }
+        if (!name || bookkeeping(name))
+            continue;
+        const char *full = oi_arena_printf(f->mem, "%s(%s)", f->name, name);
+        if (!full || !oi_model_child(f, body, full, NULL))
+            return OI_NOMEM;
+    }
+    f->info.nsections = (uint32_t)f->children.n;
+    return OI_OK;
+}
+
+const oi_format_ops oi_ar_ops = {
+    .name = "ar",
+    .format = OI_FORMAT_AR,
+    .probe = ar_probe,
+    .open = ar_open,
+};

@@ -1,0 +1,227 @@
+#include "view.h"
+
+#include <string.h>
+
+bool oi_view_sub(oi_view v, uint64_t off, uint64_t len, oi_view *out)
+{
+    if (!oi_range_ok(v.n, off, len)) {
+        *out = (oi_view){ NULL, 0 };
+        return false;
+    }
+    *out = (oi_view){ v.p + off, (size_t)len };
+    return true;
+}
+
+bool oi_view_tail(oi_view v, uint64_t off, oi_view *out)
+{
+    if (off > v.n) {
+        *out = (oi_view){ NULL, 0 };
+        return false;
+    }
+    return oi_view_sub(v, off, v.n - off, out);
+}
+
+bool oi_view_array(oi_view v, uint64_t off, uint64_t count, uint64_t elsize,
+                   oi_view *out)
+{
+    if (elsize != 0 && count > UINT64_MAX / elsize) {
+        *out = (oi_view){ NULL, 0 };
+        return false;
+    }
+    return oi_view_sub(v, off, count * elsize, out);
+}
+
+const char *oi_view_cstr_len(oi_view v, uint64_t off, size_t *len)
+{
+    if (off >= v.n)
+        return NULL;
+    const uint8_t *s = v.p + off;
+    const uint8_t *nul = memchr(s, 0, v.n - (size_t)off);
+    if (!nul)
+        return NULL;
+    if (len)
+        *len = (size_t)(nul - s);
+    return (const char *)s;
+}
+
+const char *oi_view_cstr(oi_view v, uint64_t off)
+{
+    return oi_view_cstr_len(v, off, NULL);
+}
+
+uint16_t oi_get16(const uint8_t *p, bool big)
+{
+    return big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
+}
+
+uint32_t oi_get32(const uint8_t *p, bool big)
+{
+    if (big)
+        return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+uint64_t oi_get64(const uint8_t *p, bool big)
+{
+    uint64_t hi = oi_get32(p + (big ? 0 : 4), big);
+    uint64_t lo = oi_get32(p + (big ? 4 : 0), big);
+    return hi << 32 | lo;
+}
+
+oi_cur oi_cur_make(oi_view v, size_t off, bool big)
+{
+    oi_cur c = { v, 0, big, false, 0 };
+    oi_seek(&c, off);
+    return c;
+}
+
+static void fail(oi_cur *c)
+{
+    if (!c->bad) {
+        c->bad = true;
+        c->bad_at = c->pos;
+    }
+}
+
+/* Reserve n bytes at the cursor; NULL (and the cursor bad) if they are not there. */
+static const uint8_t *need(oi_cur *c, uint64_t n)
+{
+    if (c->bad || !oi_range_ok(c->v.n, c->pos, n)) {
+        fail(c);
+        return NULL;
+    }
+    const uint8_t *p = c->v.p + c->pos;
+    c->pos += (size_t)n;
+    return p;
+}
+
+void oi_seek(oi_cur *c, uint64_t off)
+{
+    if (c->bad)
+        return;
+    if (off > c->v.n) {
+        fail(c);
+        return;
+    }
+    c->pos = (size_t)off;
+}
+
+void oi_skip(oi_cur *c, uint64_t n)
+{
+    need(c, n);
+}
+
+uint8_t oi_u8(oi_cur *c)
+{
+    const uint8_t *p = need(c, 1);
+    return p ? p[0] : 0;
+}
+
+uint16_t oi_u16(oi_cur *c)
+{
+    const uint8_t *p = need(c, 2);
+    return p ? oi_get16(p, c->big) : 0;
+}
+
+uint32_t oi_u32(oi_cur *c)
+{
+    const uint8_t *p = need(c, 4);
+    return p ? oi_get32(p, c->big) : 0;
+}
+
+uint64_t oi_u64(oi_cur *c)
+{
+    const uint8_t *p = need(c, 8);
+    return p ? oi_get64(p, c->big) : 0;
+}
+
+uint64_t oi_word(oi_cur *c, bool is64)
+{
+    return is64 ? oi_u64(c) : oi_u32(c);
+}
+
+uint64_t oi_uleb(oi_cur *c)
+{
+    uint64_t v = 0;
+    size_t start = c->pos;
+    for (unsigned shift = 0;; shift += 7) {
+        const uint8_t *p = need(c, 1);
+        if (!p)
+            return 0;
+        uint64_t bits = *p & 0x7f;
+        /* at most 10 bytes, and the 10th may only carry bit 63 */
+        if (shift == 63 && (bits > 1 || (*p & 0x80))) {
+            c->pos = start;
+            fail(c);
+            return 0;
+        }
+        v |= bits << shift;
+        if (!(*p & 0x80))
+            return v;
+    }
+}
+
+int64_t oi_sleb(oi_cur *c)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    size_t start = c->pos;
+    uint8_t byte;
+    for (;;) {
+        const uint8_t *p = need(c, 1);
+        if (!p)
+            return 0;
+        byte = *p;
+        uint64_t bits = byte & 0x7f;
+        if (shift == 63) {
+            /* last byte: only 0x00 (positive) or 0x7f (negative) fit */
+            if (bits != 0 && bits != 0x7f) {
+                c->pos = start;
+                fail(c);
+                return 0;
+            }
+            v |= bits << 63;
+            if (byte & 0x80) {
+                c->pos = start;
+                fail(c);
+                return 0;
+            }
+            return (int64_t)v;
+        }
+        v |= bits << shift;
+        shift += 7;
+        if (!(byte & 0x80))
+            break;
+    }
+    if (shift < 64 && (byte & 0x40))
+        v |= ~(uint64_t)0 << shift;
+    return (int64_t)v;
+}
+
+oi_view oi_take(oi_cur *c, uint64_t n)
+{
+    const uint8_t *p = need(c, n);
+    return p ? (oi_view){ p, (size_t)n } : (oi_view){ NULL, 0 };
+}
+
+const char *oi_take_cstr(oi_cur *c)
+{
+    if (c->bad) return NULL;
+    size_t len;
+    const char *s = oi_view_cstr_len(c->v, c->pos, &len);
+    if (!s) {
+        fail(c);
+        return NULL;
+    }
+    c->pos += len + 1;
+    return s;
+}
+
+oi_view oi_take_fixed(oi_cur *c, size_t n)
+{
+    const uint8_t *p = need(c, n);
+    if (!p)
+        return (oi_view){ NULL, 0 };
+    const uint8_t *nul = memchr(p, 0, n);
+    return (oi_view){ p, nul ? (size_t)(nul - p) : n };
+}

@@ -1,0 +1,323 @@
+/* The per-file printers: the readable summary and the JSON document. */
+#include "out.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char *endian_name(const oi_file_info *in)
+{
+    return in->big_endian ? "big" : "little";
+}
+
+static const char *format_title(oi_format f)
+{
+    switch (f) {
+    case OI_FORMAT_ELF: return "ELF";
+    case OI_FORMAT_PE: return "PE";
+    case OI_FORMAT_MACHO: return "Mach-O";
+    case OI_FORMAT_MACHO_FAT: return "Mach-O universal";
+    case OI_FORMAT_AR: return "ar archive";
+    default: return "unknown";
+    }
+}
+
+static const char *prop(oi_file *f, const char *key)
+{
+    const oi_property *p;
+    size_t n;
+    oi_properties(f, &p, &n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p[i].key, key) == 0)
+            return p[i].value;
+    return NULL;
+}
+
+void print_diags_text(FILE *o, oi_file *f)
+{
+    for (size_t i = 0; i < oi_diag_count(f); i++) {
+        const oi_diag *d = oi_diag_at(f, i);
+        fprintf(o, "  %s: %s: ", d->warning ? "warning" : "error", d->where);
+        out_escaped(o, d->message);
+        fputc('\n', o);
+    }
+}
+
+/* Pad with spaces to width w after printing a field of width used. */
+static void pad(FILE *o, size_t used, size_t w)
+{
+    for (; used < w; used++)
+        fputc(' ', o);
+}
+
+static bool is_function(const oi_export *e)
+{
+    return e->kind == OI_KIND_FUNC || e->kind == OI_KIND_IFUNC ||
+           (e->kind == OI_KIND_NOTYPE && e->target == OI_TARGET_REEXPORT);
+}
+
+static void print_exports_text(FILE *o, oi_file *f, const print_opts *po)
+{
+    const oi_export *e;
+    size_t n;
+    oi_status st = oi_exports(f, &e, &n);
+    if (st != OI_OK)
+        fprintf(o, "  exports: %s\n", oi_status_name(st));
+    size_t shown = 0, wname = 4, wver = 0;
+    char num[32];
+    for (size_t i = 0; i < n; i++) {
+        if (!po->all && !is_function(&e[i]))
+            continue;
+        shown++;
+        size_t w = e[i].name ? out_escaped_width(e[i].name) : 0;
+        if (!e[i].name) {
+            snprintf(num, sizeof num, "#%" PRId64, e[i].ordinal);
+            w = strlen(num);
+        }
+        if (w > wname) wname = w;
+        if (e[i].version && out_escaped_width(e[i].version) + 3 > wver)
+            wver = out_escaped_width(e[i].version) + 3;
+    }
+    if (po->all)
+        fprintf(o, "  exports (%zu)\n", n);
+    else
+        fprintf(o, "  exported functions (%zu of %zu exports%s)\n", shown, n,
+                shown < n ? "; --all adds data and TLS" : "");
+    for (size_t i = 0; i < n; i++) {
+        if (!po->all && !is_function(&e[i]))
+            continue;
+        fputs("    ", o);
+        if (e[i].name) {
+            out_escaped(o, e[i].name);
+            pad(o, out_escaped_width(e[i].name), wname);
+        } else {
+            snprintf(num, sizeof num, "#%" PRId64, e[i].ordinal);
+            fputs(num, o);
+            pad(o, strlen(num), wname);
+        }
+        if (wver) {
+            fputs("  ", o);
+            if (e[i].version) {
+                out_escaped(o, e[i].version);
+                fputs(e[i].version_default ? " @@" : " @ ", o);
+                pad(o, out_escaped_width(e[i].version) + 3, wver);
+            } else {
+                pad(o, 0, wver);
+            }
+        }
+        if (e[i].ordinal >= 0)
+            fprintf(o, "  @%-5" PRId64, e[i].ordinal);
+        fprintf(o, "  %-9s %-6s %-6s  %s (%s)", oi_visibility_name(e[i].visibility),
+                oi_binding_name(e[i].binding), oi_kind_name(e[i].kind),
+                oi_callconv_name(e[i].callconv), oi_ccsource_name(e[i].callconv_source));
+        if (e[i].forwarder) {
+            fputs("  -> ", o);
+            out_escaped(o, e[i].forwarder);
+        } else {
+            fprintf(o, "  0x%" PRIx64, e[i].address);
+        }
+        fputc('\n', o);
+    }
+}
+
+void print_file_text(FILE *o, oi_file *f, const print_opts *po)
+{
+    const oi_file_info *in = oi_info(f);
+    out_escaped(o, oi_name(f));
+    fputs(": ", o);
+    if (in->format == OI_FORMAT_MACHO_FAT || in->format == OI_FORMAT_AR) {
+        fprintf(o, "%s with %zu %s\n", format_title(in->format), oi_child_count(f),
+                in->format == OI_FORMAT_AR ? "members" : "slices");
+        print_diags_text(o, f);
+        for (size_t i = 0; i < oi_child_count(f); i++) {
+            oi_file *c;
+            if (oi_child(f, i, &c) == OI_OK) {
+                fputc('\n', o);
+                print_file_text(o, c, po);
+            }
+        }
+        return;
+    }
+    fprintf(o, "%s%d %s-endian %s %s", format_title(in->format), in->bits,
+            endian_name(in), in->machine, in->type);
+    if (in->soname) {
+        fputs(in->format == OI_FORMAT_ELF ? ", SONAME " : ", name ", o);
+        out_escaped(o, in->soname);
+    }
+    fputc('\n', o);
+    fprintf(o, "  ABI: %s (%s)", in->abi_name, oi_callconv_name(in->abi_callconv));
+    if (in->has_entry)
+        fprintf(o, "   entry: 0x%" PRIx64, in->entry);
+    fputc('\n', o);
+    fprintf(o, "  sections: %u", in->nsections);
+    if (in->format == OI_FORMAT_MACHO)
+        fprintf(o, "   load commands: %u", in->ncommands);
+    else if (in->format == OI_FORMAT_ELF)
+        fprintf(o, "   segments: %u", in->nsegments);
+    fputc('\n', o);
+    const char *interp = prop(f, "interp");
+    if (interp) {
+        fputs("  interpreter: ", o);
+        out_escaped(o, interp);
+        fputc('\n', o);
+    }
+    const oi_dependency *d;
+    size_t nd;
+    oi_dependencies(f, &d, &nd);
+    if (nd) {
+        fputs("  needs:", o);
+        for (size_t i = 0; i < nd; i++) {
+            fputc(' ', o);
+            out_escaped(o, d[i].name);
+            if (d[i].kind != OI_DEP_NEEDED)
+                fprintf(o, " (%s)", oi_dep_kind_name(d[i].kind));
+        }
+        fputc('\n', o);
+    }
+    print_exports_text(o, f, po);
+    print_diags_text(o, f);
+}
+
+/* ------------------------------------------------------------ JSON */
+
+void print_export_json(json *j, const char *key, const oi_export *e)
+{
+    json_begin_object(j, key);
+    json_str(j, "name", e->name);
+    json_str(j, "version", e->version);
+    json_bool(j, "version_default", e->version ? e->version_default : false);
+    if (e->ordinal >= 0)
+        json_int(j, "ordinal", e->ordinal);
+    else
+        json_null(j, "ordinal");
+    json_str(j, "kind", oi_kind_name(e->kind));
+    json_str(j, "binding", oi_binding_name(e->binding));
+    json_str(j, "visibility", oi_visibility_name(e->visibility));
+    json_uint(j, "address", e->address);
+    json_uint(j, "size", e->size);
+    json_str(j, "target", oi_target_name(e->target));
+    json_str(j, "forwarder", e->forwarder);
+    json_str(j, "callconv", oi_callconv_name(e->callconv));
+    json_str(j, "callconv_source", oi_ccsource_name(e->callconv_source));
+    if (e->callconv_argbytes >= 0)
+        json_int(j, "callconv_argbytes", e->callconv_argbytes);
+    json_null(j, "demangled");
+    json_str(j, "lang", e->lang);
+    json_bool(j, "weak", e->weak);
+    json_begin_array(j, "raw");
+    json_uint(j, NULL, e->raw.a);
+    json_uint(j, NULL, e->raw.b);
+    json_uint(j, NULL, e->raw.c);
+    json_end_array(j);
+    json_end_object(j);
+}
+
+static void print_import_json(json *j, const oi_import *im)
+{
+    json_begin_object(j, NULL);
+    json_str(j, "name", im->name);
+    json_str(j, "library", im->library);
+    json_str(j, "version", im->version);
+    if (im->ordinal >= 0)
+        json_int(j, "ordinal", im->ordinal);
+    else
+        json_null(j, "ordinal");
+    json_bool(j, "weak", im->weak);
+    json_bool(j, "delay", im->delay);
+    json_end_object(j);
+}
+
+static void print_diags_json(json *j, oi_file *f)
+{
+    json_begin_array(j, "diagnostics");
+    for (size_t i = 0; i < oi_diag_count(f); i++) {
+        const oi_diag *d = oi_diag_at(f, i);
+        json_begin_object(j, NULL);
+        json_str(j, "severity", d->warning ? "warning" : "error");
+        json_str(j, "code", oi_status_name(d->code));
+        json_str(j, "where", d->where);
+        json_str(j, "message", d->message);
+        if (d->has_offset)
+            json_uint(j, "offset", d->offset);
+        else
+            json_null(j, "offset");
+        json_end_object(j);
+    }
+    json_end_array(j);
+}
+
+void print_file_json(json *j, oi_file *f, const print_opts *po)
+{
+    const oi_file_info *in = oi_info(f);
+    json_begin_object(j, NULL);
+    json_str(j, "file", oi_name(f));
+    json_str(j, "format", oi_format_name(in->format));
+    if (in->format == OI_FORMAT_MACHO_FAT || in->format == OI_FORMAT_AR) {
+        json_begin_array(j, in->format == OI_FORMAT_AR ? "members" : "slices");
+        for (size_t i = 0; i < oi_child_count(f); i++) {
+            oi_file *c;
+            if (oi_child(f, i, &c) == OI_OK)
+                print_file_json(j, c, po);
+        }
+        json_end_array(j);
+        print_diags_json(j, f);
+        json_end_object(j);
+        return;
+    }
+    json_int(j, "class", in->bits);
+    json_str(j, "endian", endian_name(in));
+    json_str(j, "machine", in->machine);
+    json_str(j, "type", in->type);
+    json_str(j, "abi_callconv", oi_callconv_name(in->abi_callconv));
+    json_str(j, "soname", in->soname);
+    if (in->has_entry)
+        json_uint(j, "entry", in->entry);
+    else
+        json_null(j, "entry");
+    json_uint(j, "flags", in->flags_raw);
+    json_uint(j, "sections", in->nsections);
+    json_uint(j, "segments", in->nsegments);
+    json_uint(j, "load_commands", in->ncommands);
+
+    const oi_dependency *d;
+    size_t nd;
+    oi_dependencies(f, &d, &nd);
+    json_begin_array(j, "needed");
+    for (size_t i = 0; i < nd; i++)
+        json_str(j, NULL, d[i].name);
+    json_end_array(j);
+    json_begin_array(j, "dependencies");
+    for (size_t i = 0; i < nd; i++) {
+        json_begin_object(j, NULL);
+        json_str(j, "name", d[i].name);
+        json_str(j, "kind", oi_dep_kind_name(d[i].kind));
+        json_end_object(j);
+    }
+    json_end_array(j);
+
+    const oi_property *pr;
+    size_t np;
+    oi_properties(f, &pr, &np);
+    json_begin_object(j, "properties");
+    for (size_t i = 0; i < np; i++)
+        json_str(j, pr[i].key, pr[i].value);
+    json_end_object(j);
+
+    const oi_export *e;
+    size_t ne;
+    oi_exports(f, &e, &ne);
+    json_begin_array(j, "exports");
+    for (size_t i = 0; i < ne; i++)
+        print_export_json(j, NULL, &e[i]);
+    json_end_array(j);
+
+    const oi_import *im;
+    size_t ni;
+    oi_imports(f, &im, &ni);
+    json_begin_array(j, "imports");
+    for (size_t i = 0; i < ni; i++)
+        print_import_json(j, &im[i]);
+    json_end_array(j);
+
+    print_diags_json(j, f);
+    json_end_object(j);
+}
