@@ -109,7 +109,7 @@ run: deps
 	@$(CLI) --all $(LIB_SO)
 
 # ------------------------------------------------------------------ tests
-FIX := build/fixtures
+FIX ?= build/fixtures
 include $(sort $(wildcard tests/fixtures/*/fixtures.mk))
 fixtures: $(FIXTURES)
 
