@@ -33,7 +33,9 @@ export PKG_CONFIG_ALLOW_SYSTEM_CFLAGS=1 PKG_CONFIG_ALLOW_SYSTEM_LIBS=1
 sysdirs=$(pkg-config --variable pc_path pkg-config)
 cflags=$(PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest/usr/lib/pkgconfig:$sysdirs" pkg-config --cflags objinspect)
 libs=$(PKG_CONFIG_SYSROOT_DIR="$dest" PKG_CONFIG_LIBDIR="$dest/usr/lib/pkgconfig:$sysdirs" pkg-config --libs --static objinspect)
-if cc -std=c11 $cflags -o "$TMP/ex" tools/example-lookup.c $libs 2>"$TMP/cc.err" &&
+# a sanitizer build of the library needs the sanitizer runtime in the program too
+case $BUILD in *san*) san="-fsanitize=address,undefined" ;; *) san= ;; esac
+if cc -std=c11 $san $cflags -o "$TMP/ex" tools/example-lookup.c $libs 2>"$TMP/cc.err" &&
    LD_LIBRARY_PATH="$dest/usr/lib" "$TMP/ex" "$lib" elf_default_fn >/dev/null; then
     pass "example builds from the installed objinspect.pc"
 else
