@@ -39,7 +39,8 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-TOOL_SRC := tools/objinspect.c tools/print.c tools/escape.c
+# Every tools/*.c but the example is part of the CLI (one file per command).
+TOOL_SRC := $(filter-out tools/example-lookup.c,$(sort $(wildcard tools/*.c)))
 TOOL_OBJ := $(TOOL_SRC:%.c=$(BUILD)/%.o)
 # The CLI sees only the public header.
 $(TOOL_OBJ): INC := -Iinclude
