@@ -207,6 +207,10 @@ typedef struct oi_section {
     uint32_t type_raw;        /* sh_type, 0 (PE), section flags & 0xff (Mach-O) */
     uint64_t flags_raw;       /* sh_flags, Characteristics, Mach-O flags */
     const char *segment;      /* Mach-O segment name, else NULL */
+    const char *compression;  /* ELF: "zlib", "zstd" (SHF_COMPRESSED) or "zlib-gnu"
+                                 (.zdebug), else NULL */
+    uint64_t uncompressed_size; /* the content's size once decompressed (= size when
+                                   not compressed) */
 } oi_section;
 
 typedef struct oi_symbol {
@@ -288,6 +292,8 @@ typedef struct oi_options {
     bool permissive;          /* keep what parsed and record warnings (CLI default);
                                  false (library default) fails on the first error */
     uint64_t max_alloc;       /* cap on arena bytes for one file; 0 = default (file size * 64 + 64 MiB) */
+    const char *debug_dir;    /* ELF: where separate debug files live (.build-id/ and
+                                 debuglink paths); NULL = /usr/lib/debug, "" = do not look */
 } oi_options;
 
 /* Why an open failed, when there is no handle to keep diagnostics on.
@@ -331,6 +337,12 @@ OI_API oi_status oi_exports(oi_file *f, const oi_export **out, size_t *n);
 OI_API oi_status oi_imports(oi_file *f, const oi_import **out, size_t *n);
 OI_API oi_status oi_dependencies(oi_file *f, const oi_dependency **out, size_t *n);
 OI_API oi_status oi_properties(oi_file *f, const oi_property **out, size_t *n);
+
+/* The content of section i of oi_sections(), decompressed when the format
+ * compresses it (ELF SHF_COMPRESSED, .zdebug). The bytes live until oi_close.
+ * OI_UNSUPPORTED for a compression this build cannot read, OI_LIMIT when the
+ * decompressed size is over the file's allocation cap. */
+OI_API oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size);
 
 /* Accessors by index (build the table if needed; NULL when out of range). */
 OI_API size_t oi_export_count(oi_file *f);
