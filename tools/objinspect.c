@@ -32,6 +32,8 @@ void cli_print_help(void)
           "  --arch NAME      only this slice of a fat Mach-O file (arm64, x86_64, ...)\n"
           "  --explain        resolve: print each step the lookup takes\n"
           "  --strict         fail on the first malformed structure\n"
+          "  --debug-dir DIR  ELF: look for separate debug files (.build-id/, debuglink)\n"
+          "                   in DIR (default /usr/lib/debug; \"\" to not look)\n"
           "  -h, --help       this text\n"
           "  --version        the version\n"
           "\n"

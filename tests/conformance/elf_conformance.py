@@ -119,8 +119,44 @@ def parse_tables(text):
             n, v, d = split_version(name)
             out[member][table].append(dict(
                 num=int(num), value=int(value, 16), type=norm_type(typ), bind=norm_bind(bind),
-                vis=vis, ndx=ndx, name=n, version=v, default=d))
+                vis=vis, ndx=ndx, name=n, version=v, default=d,
+                size=int(size, 0)))
     return out
+
+
+TYPE_NUM = {"NOTYPE": 0, "OBJECT": 1, "FUNC": 2, "SECTION": 3, "FILE": 4, "COMMON": 5,
+            "TLS": 6, "IFUNC": 10, "REGISTER": 13, "SPARC_REGISTER": 13}
+BIND_NUM = {"LOCAL": 0, "GLOBAL": 1, "WEAK": 2, "UNIQUE": 10}
+VIS_NUM = {"DEFAULT": 0, "INTERNAL": 1, "HIDDEN": 2, "PROTECTED": 3}
+NDX_NUM = {"UND": 0, "ABS": 0xFFF1, "COM": 0xFFF2}
+
+
+def num(table, word):
+    """readelf's word for a number: a name, or '<... specific>: N'."""
+    if word in table:
+        return table[word]
+    m = re.search(r"(\d+)$", word)
+    return int(m.group(1)) if m else -1
+
+
+def ndx_num(word):
+    if word in NDX_NUM:
+        return NDX_NUM[word]
+    m = re.search(r"\[(0x[0-9a-f]+)\]", word)
+    if m:
+        return int(m.group(1), 16)
+    return int(word) if word.isdigit() else -1
+
+
+def symbol_key(r, with_version):
+    # readelf names a section symbol after its section; its st_name is 0
+    name = "" if r["type"] == "SECTION" else r["name"]
+    if r["version"] and not with_version:
+        name += ("@@" if r["default"] else "@") + r["version"]
+    return (name, r["version"] if with_version else None,
+            bool(r["default"]) if with_version and r["version"] else False,
+            r["value"], r["size"], num(TYPE_NUM, r["type"]), num(BIND_NUM, r["bind"]),
+            num(VIS_NUM, r["vis"]), ndx_num(r["ndx"]))
 
 
 def loader_export(r):
@@ -200,6 +236,53 @@ def native_x86_64_shared(path):
     return etype == 3 and machine == 62
 
 
+symbols_cache = {}
+
+
+def doc_props(full_docs, leaf):
+    return full_docs.get(leaf, {}).get("properties", {})
+
+
+def check_symbols(leaf, path, member, is_ar, dynrows, symrows, props):
+    """objinspect symbols against readelf's tables (the static one from the
+    separate debug file when objinspect used one)."""
+    global symbols
+    if path not in symbols_cache:
+        symbols_cache.clear()
+        rc, out, _ = run([OI, "symbols", "--json", path])
+        symbols_cache[path] = {}
+        for line in out.splitlines():
+            if line.strip():
+                d = json.loads(line)
+                symbols_cache[path][d["file"]] = d["symbols"]
+    ours = symbols_cache[path].get(leaf)
+    if ours is None:
+        mismatch(leaf, "objinspect symbols printed nothing")
+        return
+    if props.get("debug_file"):
+        rc, text, _ = run(["readelf", "-W", "--syms", props["debug_file"]])
+        symrows = parse_tables(text).get("", {}).get(".symtab")
+    want = collections.Counter()
+    for rows, dyn in ((dynrows, True), (symrows, False)):
+        for r in rows or []:
+            if r["num"] != 0:
+                want[(dyn,) + symbol_key(r, dyn)] += 1
+    got = collections.Counter()
+    for o in ours:
+        name = "" if o["raw"][0] & 0xF == 3 else o["name"]
+        got[(o["dynamic"], name, o["version"] if o["dynamic"] else None,
+             bool(o["version_default"]) if o["dynamic"] and o["version"] else False,
+             o["value"], o["size"], o["raw"][0] & 0xF, o["raw"][0] >> 4, o["raw"][1] & 3,
+             o["section"])] += 1
+    symbols += sum(want.values())
+    bad = [k for k in set(want) | set(got) if want[k] != got[k]]
+    for k in sorted(bad, key=str)[:10]:
+        mismatch(leaf, "symbol %s (%s): readelf %d, objinspect %d" % (
+            k[1], "dynamic" if k[0] else ".symtab", want[k], got[k]))
+    if len(bad) > 10:
+        mismatch(leaf, "... %d more symbol differences" % (len(bad) - 10))
+
+
 def check_file(path, is_ar):
     global files, symbols
     rc, out, err = run([OI, "exports", "--json", path])
@@ -214,11 +297,13 @@ def check_file(path, is_ar):
         mismatch(path, "objinspect exports failed (%d): %s" % (rc, err.strip()[:200]))
         return
     rc, full_out, _ = run([OI, "--json", path])
+    full_docs = {}
     diags = {}
     for line in full_out.splitlines():
         if line.strip():
             d = json.loads(line)
             for leaf in (d.get("members") or [d]):
+                full_docs[leaf["file"]] = leaf
                 diags[leaf["file"]] = leaf.get("diagnostics", [])
                 diags[leaf["file"] + "#type"] = leaf.get("type")
                 diags[leaf["file"] + "#sections"] = leaf.get("sections")
@@ -282,6 +367,10 @@ def check_file(path, is_ar):
             if want[k] != got[k]:
                 mismatch(where, "export %s@%s%s kind %s: readelf %d, objinspect %d" % (
                     k[0], "@" if k[2] else "", k[1], k[3], want[k], got[k]))
+
+        # the symbol tables, entry by entry (raw type, binding, visibility)
+        check_symbols(leaf, path, member, is_ar, dynrows if use_dyn else None,
+                      sym_tables.get(member, {}).get(".symtab"), doc_props(full_docs, leaf))
 
         # llvm-nm: names and versions of a dynamic table
         if use_dyn and not is_ar and not no_shdrs and not lie:
