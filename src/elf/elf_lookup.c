@@ -331,6 +331,29 @@ static bool walk_static(lookup *l, oi_lookup_result *res)
     return false;
 }
 
+/* After a failed dynamic lookup, when explaining: what .symtab (or the
+ * debug file's) says about the name, e.g. that it is LOCAL or hidden. */
+static void explain_symtab(lookup *l)
+{
+    oelf_priv *p = l->p;
+    oelf_load_symtab(l->f);
+    const oelf_symtab *t = &p->ssym;
+    for (size_t i = 1; i < t->count; i++) {
+        GElf_Sym s;
+        uint32_t shndx;
+        if (!oelf_sym_at(l->f, t, i, &s, &shndx))
+            continue;
+        const char *name = oelf_str(t->strtab, s.st_name);
+        if (!name || strcmp(name, l->name) != 0)
+            continue;
+        const char *why;
+        if (oelf_sym_bindable(&s, shndx, &why))
+            why = "a global definition the dynamic symbol table does not list";
+        say(l, ".symtab%s%s has it (symbol %zu): %s", p->debug_path ? " of " : "",
+            p->debug_path ? p->debug_path : "", i, why);
+    }
+}
+
 oi_status oelf_lookup(oi_file *f, const char *name, const char *version,
                      oi_explain_fn explain, void *ctx, oi_lookup_result *res)
 {
@@ -361,6 +384,8 @@ oi_status oelf_lookup(oi_file *f, const char *name, const char *version,
     }
     if (!ok) {
         say(&l, "%s%s%s: not found", name, version ? "@" : "", version ? version : "");
+        if (explain)
+            explain_symtab(&l);
         return OI_NOTFOUND;
     }
     GElf_Sym s;

@@ -239,6 +239,133 @@ def native_x86_64_shared(path):
 symbols_cache = {}
 
 
+def readelf_props(path):
+    """The properties objinspect documents, as readelf -d/-l/-n/-S/-wk print them."""
+    want, needed, soname = {}, [], None
+    _, d, _ = run(["readelf", "-W", "-d", path])
+    _, l, _ = run(["readelf", "-W", "-l", path])
+    _, n, _ = run(["readelf", "-W", "-n", path])
+    tags = re.findall(r"^\s*0x[0-9a-f]+ \((\w+)\)\s+(.*)$", d, re.M)
+    has_dynamic = "Dynamic section at offset" in d
+    bind_now = textrel = False
+    for tag, val in tags:
+        if tag == "NEEDED":
+            needed.append(re.search(r"\[(.*)\]", val).group(1))
+        elif tag == "SONAME":
+            soname = re.search(r"\[(.*)\]", val).group(1)
+        elif tag in ("RPATH", "RUNPATH"):
+            want[tag.lower()] = re.search(r"\[(.*)\]", val).group(1)
+        elif tag == "FLAGS":
+            want["flags"] = val.strip()
+            bind_now |= "BIND_NOW" in val.split()
+            textrel |= "TEXTREL" in val.split()
+        elif tag == "FLAGS_1":
+            want["flags_1"] = val.replace("Flags:", "").strip()
+            bind_now |= "NOW" in want["flags_1"].split()
+        elif tag == "BIND_NOW":
+            bind_now = True
+        elif tag == "TEXTREL":
+            textrel = True
+    if has_dynamic:
+        want["bind_now"] = "true" if bind_now else "false"
+        want["textrel"] = "true" if textrel else "false"
+        tagset = set(t for t, _ in tags)
+        gnu, sysv = "GNU_HASH" in tagset, "HASH" in tagset
+        want["hash"] = "both" if gnu and sysv else "gnu" if gnu else "sysv" if sysv else "none"
+    if "Program Headers:" in l:
+        relro = re.search(r"^\s*GNU_RELRO\s", l, re.M) is not None
+        want["relro"] = "none" if not relro else "full" if bind_now else "partial"
+        m = re.search(r"^\s*GNU_STACK\s+(.*)$", l, re.M)
+        # Offset VirtAddr PhysAddr FileSiz MemSiz Flg Align; Flg may hold spaces
+        flg = "".join(m.group(1).split()[5:-1]) if m else None
+        want["gnu_stack"] = "absent" if flg is None else \
+            ("r" if "R" in flg else "") + ("w" if "W" in flg else "") + ("x" if "E" in flg else "") \
+            or "none"
+    m = re.search(r"\[Requesting program interpreter: (.*)\]", l)
+    if m:
+        want["interp"] = m.group(1)
+    m = re.search(r"Build ID: ([0-9a-f]+)", n)
+    if m:
+        want["build_id"] = m.group(1)
+    for key, word in (("gnu_property_x86", "x86 feature"), ("gnu_property_aarch64", "AArch64 feature")):
+        m = re.search(word + r": ([^\n]*)", n)
+        if m:
+            v = m.group(1).replace(",", " ").split()
+            want[key] = " ".join(v) if v and v != ["<None>"] else "none"
+    _, k, _ = run(["readelf", "-W", "--debug-dump=links", path])
+    m = re.search(r"Separate debug info file: (\S+)\s+CRC value: (0x[0-9a-f]+)", k)
+    if m:
+        want["debuglink"] = m.group(1)
+        want["debuglink_crc"] = "0x%08x" % int(m.group(2), 16)
+    return want, needed, soname
+
+
+def check_props(leaf, path, doc):
+    want, needed, soname = readelf_props(path)
+    props = doc.get("properties", {})
+    if doc.get("type") == "relocatable":
+        _, sec, _ = run(["readelf", "-W", "-S", path])
+        m = re.search(r"\] \.note\.GNU-stack\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+(\S*)", sec)
+        want["gnu_stack"] = "absent" if not m else "rwx" if "X" in m.group(1) else "rw"
+    for k in sorted(set(want) | (set(props) & PROP_KEYS)):
+        if props.get(k) != want.get(k):
+            mismatch(leaf, "property %s: readelf %r, objinspect %r" % (k, want.get(k), props.get(k)))
+    if doc.get("needed") != needed:
+        mismatch(leaf, "DT_NEEDED: readelf %s, objinspect %s" % (needed, doc.get("needed")))
+    if doc.get("soname") != soname:
+        mismatch(leaf, "DT_SONAME: readelf %r, objinspect %r" % (soname, doc.get("soname")))
+
+
+PROP_KEYS = {"interp", "rpath", "runpath", "flags", "flags_1", "bind_now", "textrel", "hash",
+             "relro", "gnu_stack", "build_id", "gnu_property_x86", "gnu_property_aarch64",
+             "debuglink", "debuglink_crc"}
+
+
+def verneed_of_symbols(path):
+    """{dynamic symbol number: library} from readelf -V: the versym table
+    gives each symbol's version index, verneed each index's library."""
+    rc, vtext, _ = run(["readelf", "-W", "-V", path])
+    lib_of_index, lib, sym_index = {}, None, {}
+    part = None
+    for line in vtext.splitlines():
+        if line.startswith("Version symbols section"):
+            part = "versym"
+        elif line.startswith("Version needs section"):
+            part = "verneed"
+        elif line.startswith("Version definition section"):
+            part = "verdef"
+        if part == "verneed":
+            m = re.search(r"File: (\S+)\s+Cnt:", line)
+            if m:
+                lib = m.group(1)
+            m = re.search(r"Name: \S+\s+Flags: .*Version: (\d+)", line)
+            if m and lib:
+                lib_of_index[int(m.group(1))] = lib
+        elif part == "versym":
+            m = re.match(r"^\s*([0-9a-f]+):(.*)$", line)
+            if m:
+                i = int(m.group(1), 16)
+                for v in re.findall(r"([0-9a-f]+)h?\s*\(", m.group(2)):
+                    sym_index[i] = int(v, 16)
+                    i += 1
+    return {n: lib_of_index.get(v) for n, v in sym_index.items()}
+
+
+def check_imports(leaf, path, doc, rows, with_library):
+    """Undefined symbols: name, required version and the library verneed names
+    (readelf -V needs section headers to show verneed: without them, the
+    library is not compared)."""
+    lib_of = verneed_of_symbols(path) if with_library else {}
+    want = collections.Counter((r["name"], r["version"], lib_of.get(r["num"]))
+                               for r in rows)
+    got = collections.Counter((i["name"], i["version"], i["library"] if with_library else None)
+                              for i in doc["imports"])
+    for k in sorted(set(want) | set(got), key=str):
+        if want[k] != got[k]:
+            mismatch(leaf, "import %s@%s from %s: readelf %d, objinspect %d" % (
+                k[0], k[1], k[2], want[k], got[k]))
+
+
 def doc_props(full_docs, leaf):
     return full_docs.get(leaf, {}).get("properties", {})
 
@@ -371,6 +498,22 @@ def check_file(path, is_ar):
         # the symbol tables, entry by entry (raw type, binding, visibility)
         check_symbols(leaf, path, member, is_ar, dynrows if use_dyn else None,
                       sym_tables.get(member, {}).get(".symtab"), doc_props(full_docs, leaf))
+
+        # imports, dependencies and properties
+        if use_dyn:
+            irows = [r for r in dynrows if r["num"] != 0 and r["ndx"] == "UND" and
+                     r["bind"] != "LOCAL"]
+        else:
+            irows = [dict(r) for r in sym_tables.get(member, {}).get(".symtab", [])
+                     if r["num"] != 0 and r["ndx"] == "UND" and r["bind"] != "LOCAL"]
+            for r in irows:   # .symtab: an '@' is part of the name
+                if r["version"]:
+                    r["name"] += ("@@" if r["default"] else "@") + r["version"]
+                    r["version"], r["default"] = None, False
+        check_imports(leaf, path, full_docs.get(leaf, {"imports": []}), irows,
+                      use_dyn and not (no_shdrs or lie or is_ar))
+        if not is_ar:
+            check_props(leaf, path, full_docs.get(leaf, {}))
 
         # llvm-nm: names and versions of a dynamic table
         if use_dyn and not is_ar and not no_shdrs and not lie:
