@@ -134,7 +134,9 @@ static void candidate(lookup *l, size_t i, const char *where)
         return;
     const char *name = oelf_str(p->dsym.strtab, s.st_name);
     if (!name || strcmp(name, l->name) != 0) {
-        say(l, "%s: symbol %zu is %s (hash collision), next", where, i, name ? name : "<?>");
+        /* a GNU chain entry got here by an equal hash; a SysV one by bucket */
+        say(l, "%s: symbol %zu is %s (%s), next", where, i, name ? name : "<?>",
+            l->p->gnu.present ? "same hash, other name" : "same bucket");
         return;
     }
     const char *why;
