@@ -150,6 +150,14 @@ def peer_trie(path, arch):
     return [l.strip() for l in lines[lines.index("Exports trie:") + 1:] if l.strip()]
 
 
+def nm_name(line):
+    """The symbol name of an `llvm-nm -m` line: its last word once trailing
+    notes such as "(for _y)" or "(from lib)" are cut."""
+    while line.endswith(")") and "(" in line:
+        line = line[:line.rindex("(")].rstrip()
+    return line.split()[-1]
+
+
 def peer_nlist_exports(path, arch):
     rc, out = run([NM, "-m", "-g", "-U"] + arch + [path])
     res = []
@@ -157,12 +165,10 @@ def peer_nlist_exports(path, arch):
         parts = l.split()
         if " external " not in l or "private external" in l or len(parts) < 3:
             continue
-        if l.endswith(":") or "(indirect)" in l:
-            name = parts[parts.index("external") + 1] if "external" in parts else None
-            if name:
-                res.append("0 " + name)
+        if "(indirect)" in l:
+            res.append("0 " + nm_name(l))
             continue
-        res.append("%x %s" % (int(parts[0], 16), parts[parts.index("external") + 1]))
+        res.append("%x %s" % (int(parts[0], 16), nm_name(l)))
     return res
 
 
@@ -178,8 +184,7 @@ def weak_undefined(path, arch):
     """Undefined symbols llvm-nm calls weak: the weak flag of a lazy
     binding, which llvm-objdump's lazy-bind table does not print."""
     rc, out = run([NM, "-m", "-u"] + arch + [path])
-    return {l.split()[l.split().index("external") + 1] for l in out.splitlines()
-            if "(undefined) weak external" in l}
+    return {nm_name(l) for l in out.splitlines() if "(undefined) weak external" in l}
 
 
 def peer_imports(path, arch, chained):
