@@ -552,7 +552,8 @@ oi_status macho_build_props(oi_file *f)
             if (oi_ok(&c)) {
                 ok &= prop(f, "platform", platform_name(f, pl));
                 ok &= prop(f, "min_os", version_os(f, minos));
-                ok &= prop(f, "sdk", version_os(f, sdk));
+                if (sdk)   /* 0: the file records no SDK */
+                    ok &= prop(f, "sdk", version_os(f, sdk));
             }
             break;
         }
@@ -566,7 +567,8 @@ oi_status macho_build_props(oi_file *f)
                                           : lc.cmd == LC_VERSION_MIN_IPHONEOS ? "ios"
                                           : lc.cmd == LC_VERSION_MIN_TVOS ? "tvos" : "watchos");
                 ok &= prop(f, "min_os", version_os(f, v));
-                ok &= prop(f, "sdk", version_os(f, sdk));
+                if (sdk)
+                    ok &= prop(f, "sdk", version_os(f, sdk));
             }
             break;
         }
