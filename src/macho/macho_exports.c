@@ -115,9 +115,10 @@ static oi_status enter(trie_walk *w, uint32_t off, uint32_t name_len, bool emit,
             return st;
         if (emit) {
             uint64_t need = (uint64_t)name_len + 1;
+            /* the measuring walk stopped here too when the trie is damaged:
+             * end quietly, its diagnostic already says why */
             if (need > w->names_cap - w->names_used)
-                return trie_error(w, OI_LIMIT, off, "node 0x%x: names exceed the measured %llu bytes",
-                                  off, (unsigned long long)w->names_cap);
+                return OI_LIMIT;
             char *name = w->names + w->names_used;
             memcpy(name, w->scratch, name_len);
             name[name_len] = 0;
@@ -178,7 +179,7 @@ static oi_status walk(trie_walk *w, bool emit)
             return trie_error(w, OI_LIMIT, label_at, "trie deeper than %d edges", TRIE_MAX_DEPTH);
         if (emit) {
             if (name_len > w->st.max_name)
-                return trie_error(w, OI_LIMIT, label_at, "name longer than measured");
+                return OI_LIMIT;   /* as above: past where the measuring walk stopped */
             memcpy(w->scratch + fr->name_len, label, len);
         }
         st = enter(w, (uint32_t)child, (uint32_t)name_len, emit, &stack[depth]);
