@@ -93,8 +93,9 @@ const char *oi_macho_arch_name(uint32_t cputype, uint32_t cpusubtype);
 
 /* macho_loadcmds.c */
 oi_status macho_parse_loadcmds(oi_file *f);
-/* Iterate the validated load commands: *pos starts at 0. */
-bool macho_lc_next(oi_file *f, size_t *pos, macho_lc *lc);
+/* Iterate the validated load commands, from an iterator set to {0, 0}. */
+typedef struct macho_lc_iter { uint32_t index; size_t off; } macho_lc_iter;
+bool macho_lc_next(oi_file *f, macho_lc_iter *it, macho_lc *lc);
 /* The lc_str at `field` (an offset from the command start) inside lc. */
 const char *macho_lc_str(oi_file *f, const macho_lc *lc, uint32_t field);
 /* The section holding addr, or NULL. */

@@ -15,23 +15,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool macho_lc_next(oi_file *f, size_t *pos, macho_lc *lc)
+bool macho_lc_next(oi_file *f, macho_lc_iter *it, macho_lc *lc)
 {
     macho_priv *p = macho_p(f);
-    /* *pos counts commands in the low 32 bits, the offset in the high */
-    uint32_t i = (uint32_t)(*pos & 0xffffffffu);
-    size_t off = (size_t)(*pos >> 32);
-    if (i >= p->ncmds_valid)
+    if (it->index >= p->ncmds_valid)
         return false;
-    if (i == 0)
-        off = p->header_size;
-    oi_cur c = oi_cur_make(f->data, off, p->big);
-    lc->index = i;
+    if (it->index == 0)
+        it->off = p->header_size;
+    oi_cur c = oi_cur_make(f->data, it->off, p->big);
+    lc->index = it->index;
     lc->cmd = oi_u32(&c);
     lc->size = oi_u32(&c);
-    lc->off = off;
-    oi_view_sub(f->data, off, lc->size, &lc->body);
-    *pos = ((uint64_t)(off + lc->size) << 32) | (i + 1);
+    lc->off = it->off;
+    oi_view_sub(f->data, it->off, lc->size, &lc->body);
+    it->off += lc->size;
+    it->index++;
     return true;
 }
 
@@ -347,12 +345,12 @@ oi_status macho_parse_loadcmds(oi_file *f)
     /* Pass 2: record. The base address comes from the segments, and
      * LC_MAIN needs it, so segments go first. */
     macho_lc lc;
-    size_t pos = 0;
-    while (macho_lc_next(f, &pos, &lc))
+    macho_lc_iter it = { 0, 0 };
+    while (macho_lc_next(f, &it, &lc))
         if (lc.cmd == LC_SEGMENT || lc.cmd == LC_SEGMENT_64)
             parse_one(f, &lc);
-    pos = 0;
-    while (macho_lc_next(f, &pos, &lc))
+    it = (macho_lc_iter){ 0, 0 };
+    while (macho_lc_next(f, &it, &lc))
         if (lc.cmd != LC_SEGMENT && lc.cmd != LC_SEGMENT_64)
             parse_one(f, &lc);
     for (size_t k = 0; k < p->nsects; k++)
@@ -524,9 +522,9 @@ oi_status macho_build_props(oi_file *f)
         ok &= prop(f, "compat_version", version3(f, p->id.compat));
     }
     macho_lc lc;
-    size_t pos = 0;
+    macho_lc_iter it = { 0, 0 };
     bool code_sig = false;
-    while (macho_lc_next(f, &pos, &lc)) {
+    while (macho_lc_next(f, &it, &lc)) {
         oi_cur c = oi_cur_make(lc.body, 8, p->big);
         switch (lc.cmd) {
         case LC_RPATH:
