@@ -126,6 +126,13 @@
 #define LC_DYLD_CHAINED_FIXUPS (0x34u | LC_REQ_DYLD)
 #define LC_FILESET_ENTRY (0x35u | LC_REQ_DYLD)
 
+/* LC_UNIXTHREAD flavors whose program counter we read (mach/thread_status.h) */
+#define x86_THREAD_STATE32 1u
+#define x86_THREAD_STATE64 4u
+#define ARM_THREAD_STATE 1u
+#define ARM_THREAD_STATE64 6u
+#define PPC_THREAD_STATE 1u
+
 /* sizes of the fixed parts of on-disk records */
 #define MACH_HEADER_SIZE 28u
 #define MACH_HEADER_64_SIZE 32u

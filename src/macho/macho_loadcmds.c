@@ -194,6 +194,43 @@ static void parse_dylib(oi_file *f, const macho_lc *lc, macho_dylib *d)
         d->name = "<?>";
 }
 
+/* The initial program counter of an LC_UNIXTHREAD (images older than
+ * LC_MAIN): the first state of a known flavor for the file's CPU. The
+ * states follow as (flavor, count in 32-bit words, count words). */
+static void thread_entry(oi_file *f, const macho_lc *lc)
+{
+    macho_priv *p = macho_p(f);
+    oi_cur c = oi_cur_make(lc->body, 8, p->big);
+    for (int guard = 0; guard < 64 && oi_left(&c) >= 8; guard++) {
+        uint32_t flavor = oi_u32(&c), count = oi_u32(&c);
+        oi_view state = oi_take(&c, (uint64_t)count * 4);
+        if (!oi_ok(&c))
+            break;
+        oi_cur s = oi_cur_make(state, 0, p->big);
+        int64_t at = -1;       /* byte offset of the pc in the state */
+        bool wide = false;
+        if (p->cputype == CPU_TYPE_X86_64 && flavor == x86_THREAD_STATE64)
+            at = 16 * 8, wide = true;          /* rax..r15, then rip */
+        else if (p->cputype == CPU_TYPE_I386 && flavor == x86_THREAD_STATE32)
+            at = 10 * 4;                       /* eax..eflags, then eip */
+        else if (p->cputype == CPU_TYPE_ARM64 && flavor == ARM_THREAD_STATE64)
+            at = 32 * 8, wide = true;          /* x0..x28, fp, lr, sp, then pc */
+        else if (p->cputype == CPU_TYPE_ARM && flavor == ARM_THREAD_STATE)
+            at = 15 * 4;                       /* r0..r12, sp, lr, then pc */
+        else if (p->cputype == CPU_TYPE_POWERPC && flavor == PPC_THREAD_STATE)
+            at = 0;                            /* srr0 */
+        if (at < 0)
+            continue;
+        oi_seek(&s, (uint64_t)at);
+        uint64_t pc = oi_word(&s, wide);
+        if (oi_ok(&s)) {
+            f->info.entry = pc;
+            f->info.has_entry = true;
+        }
+        return;
+    }
+}
+
 static void parse_one(oi_file *f, const macho_lc *lc)
 {
     macho_priv *p = macho_p(f);
@@ -285,6 +322,10 @@ static void parse_one(oi_file *f, const macho_lc *lc)
         f->info.has_entry = true;
         return;
     }
+    case LC_UNIXTHREAD:
+        if (!f->info.has_entry)
+            thread_entry(f, lc);
+        return;
     default:
         if (is_dylib_cmd(lc->cmd))
             parse_dylib(f, lc, &p->dylibs[p->ndylibs++]);

@@ -113,10 +113,23 @@ def peer_deps(path, arch, is_dylib):
 
 def peer_props(path, arch):
     rc, out = run(["llvm-objdump-16", "--macho", "--private-headers"] + arch + [path])
-    props, cmd = {}, None
+    props, cmd, seg = {}, None, {}
     add = lambda k, v: props.setdefault(k, []).append(v)
     for l in out.splitlines():
         s = l.strip()
+        # the image base: the segment mapping file offset 0
+        if cmd in ("LC_SEGMENT", "LC_SEGMENT_64"):
+            w = s.split()
+            if len(w) == 2 and w[0] in ("vmaddr", "fileoff", "filesize"):
+                seg[w[0]] = int(w[1], 0)
+            if len(seg) == 3:
+                if seg["fileoff"] == 0 and seg["filesize"] and "base" not in props:
+                    props["base"] = seg["vmaddr"]
+                seg = {}
+        if cmd == "LC_UNIXTHREAD" and "entry_address" not in props:
+            m = re.search(r"\b(rip|eip|pc|srr0)\s+(0x[0-9a-fA-F]+)", s)
+            if m:
+                props["entry_address"] = int(m.group(2), 16)
         if s.startswith("cmd "):
             cmd = s.split()[1]
             if cmd == "LC_CODE_SIGNATURE":
@@ -155,6 +168,7 @@ def peer_props(path, arch):
                 add("sdk", s.split()[1])
         elif cmd == "LC_MAIN" and s.startswith("entryoff "):
             add("entry", "0x%x" % int(s.split()[1]))
+            props["entry_address"] = props.get("base", 0) + int(s.split()[1])
     rc, out = run(["llvm-readobj-16", "--file-headers"] + arch + [path])
     flags, inflags = [], False
     for l in out.splitlines():
@@ -204,6 +218,7 @@ def check_thin(path, doc, arch_name, label):
     want = ["chained" if peer.get("dyld_info_chained") else
             "opcodes" if peer.get("dyld_info_opcodes") else "none"]
     check("%s property dyld_info" % label, props.get("dyld_info"), want)
+    check("%s entry" % label, doc["entry"], peer.get("entry_address"))
     check("%s soname" % label, doc["soname"], (peer.get("install_name") or [None])[0])
 
 
