@@ -63,6 +63,7 @@ int main(int argc, char **argv)
             oi_status st = oi_section_data(f, i, &data, &size);
             if (st != OI_OK) {
                 fprintf(stderr, "%s\n", oi_status_name(st));
+                oi_close(f);
                 return 1;
             }
             fwrite(data, 1, size, stdout);
@@ -70,6 +71,7 @@ int main(int argc, char **argv)
             return 0;
         }
         fprintf(stderr, "no section %s\n", argv[3]);
+        oi_close(f);
         return 1;
     }
     void *h = NULL;
@@ -79,6 +81,7 @@ int main(int argc, char **argv)
         struct link_map *lm = NULL;
         if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
             fprintf(stderr, "%s: dlopen: %s\n", argv[1], dlerror());
+            oi_close(f);
             return 2;
         }
         base = (uintptr_t)lm->l_addr;
@@ -90,6 +93,7 @@ int main(int argc, char **argv)
         char *ver = name ? strchr(name + 1, '\t') : NULL;
         if (!ver) {
             fprintf(stderr, "bad query line: %s\n", line);
+            oi_close(f);
             return 3;
         }
         *name++ = 0;
