@@ -57,6 +57,12 @@ static bool gnu_bloom_pass(const oelf_priv *p, uint32_t h, size_t *word_idx)
     return (word & mask) == mask;
 }
 
+bool oelf_hash_reaches_bloom(const oelf_priv *p, uint32_t h)
+{
+    size_t w;
+    return gnu_bloom_pass(p, h, &w);
+}
+
 bool oelf_hash_reaches(const oelf_priv *p, bool gnu, const char *name, size_t i)
 {
     if (gnu) {
