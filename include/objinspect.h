@@ -249,6 +249,11 @@ typedef struct oi_export {
     int32_t callconv_argbytes;/* the N of x86 decorations; -1 when unknown */
     const char *lang;         /* "c++", "swift", "rust", ... or NULL */
     oi_raw raw;
+    uint64_t code_address;    /* where the function's code starts when that is not
+                                 `address` (ppc64 ELFv1: the entry of the .opd
+                                 function descriptor at `address`), else 0 */
+    uint32_t local_entry;     /* ppc64 ELFv2: bytes from the global to the local entry
+                                 point (st_other bits 5-7), else 0 */
 } oi_export;
 
 typedef struct oi_import {

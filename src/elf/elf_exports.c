@@ -17,6 +17,27 @@ bool oelf_exports_from_dynsym(oi_file *f)
     return p->ehdr.e_type != ET_REL && p->dsym.count > 1;
 }
 
+/* PPC64: ELFv1 (e_flags 1, or 0 in a big-endian file) calls through a
+ * function descriptor in .opd whose first doubleword is the code's entry;
+ * ELFv2 encodes the local entry point's offset in st_other. */
+static void oelf_ppc64_entry(oi_file *f, const GElf_Sym *s, oi_export *e)
+{
+    oelf_priv *p = oelf_p(f);
+    unsigned abi = p->ehdr.e_flags & 3;
+    if (abi == 2 || (abi == 0 && !p->big)) {
+        unsigned v = (s->st_other & STO_PPC64_LOCAL_MASK) >> STO_PPC64_LOCAL_BIT;
+        e->local_entry = ((1u << v) >> 2) << 2;
+        return;
+    }
+    oi_view v;
+    if (!p->nloads || !oelf_vaddr_view(f, s->st_value, &v))
+        return;   /* an object: the descriptor is filled by relocations */
+    oi_cur c = oi_cur_make(v, 0, p->big);
+    uint64_t entry = oi_u64(&c);
+    if (oi_ok(&c))
+        e->code_address = entry;
+}
+
 void oelf_fill_export(oi_file *f, const oelf_symtab *t, size_t i, const GElf_Sym *s,
                      uint32_t shndx, bool dynamic, oi_export *e)
 {
@@ -35,6 +56,8 @@ void oelf_fill_export(oi_file *f, const oelf_symtab *t, size_t i, const GElf_Sym
     default: e->target = OI_TARGET_ADDRESS; break;
     }
     e->raw = (oi_raw){ s->st_info, s->st_other, 0xffffffffu };
+    if (p->ehdr.e_machine == EM_PPC64 && GELF_ST_TYPE(s->st_info) == STT_FUNC)
+        oelf_ppc64_entry(f, s, e);
     if (dynamic) {
         int32_t vs = oelf_versym(p, i);
         const oelf_version *v = oelf_version_of(p, vs);

@@ -120,7 +120,7 @@ def parse_tables(text):
             out[member][table].append(dict(
                 num=int(num), value=int(value, 16), type=norm_type(typ), bind=norm_bind(bind),
                 vis=vis, ndx=ndx, name=n, version=v, default=d,
-                size=int(size, 0)))
+                size=int(size, 0), extra=_extra or ""))
     return out
 
 
@@ -410,6 +410,44 @@ def check_symbols(leaf, path, member, is_ar, dynrows, symrows, props):
         mismatch(leaf, "... %d more symbol differences" % (len(bad) - 10))
 
 
+def opd_words(path):
+    """{address: first doubleword} of .opd, from objdump -s's hex dump."""
+    rc, out, _ = run(["objdump", "-s", "-j", ".opd", path])
+    data = {}
+    for line in out.splitlines():
+        m = re.match(r"^ ([0-9a-f]+) ((?:[0-9a-f]{8} ?){1,4})", line)
+        if m:
+            addr = int(m.group(1), 16)
+            for i, w in enumerate(m.group(2).split()):
+                data[addr + 4 * i] = int(w, 16)
+    return data
+
+
+def check_ppc64(leaf, path, fdoc, rows, exports):
+    elfv2 = (fdoc.get("flags", 0) & 3) == 2 or (fdoc.get("flags", 0) & 3) == 0 and \
+        fdoc.get("endian") == "little"
+    by_key = {(e["name"], e["version"]): e for e in exports}
+    words = None if elfv2 else opd_words(path)
+    for r in rows:
+        if r["type"] != "FUNC":
+            continue
+        e = by_key.get((r["name"], r["version"]))
+        if not e:
+            continue
+        if elfv2:
+            m = re.search(r"<localentry>: (\d+)", r["extra"])
+            want = int(m.group(1)) if m else 0
+            if e["local_entry"] != want:
+                mismatch(leaf, "%s local entry: readelf %d, objinspect %d" % (
+                    r["name"], want, e["local_entry"]))
+        else:
+            hi, lo = words.get(r["value"]), words.get(r["value"] + 4)
+            want = None if hi is None or lo is None else (hi << 32) | lo
+            if e["code_address"] != want:
+                mismatch(leaf, "%s descriptor entry: objdump .opd %s, objinspect %s" % (
+                    r["name"], want, e["code_address"]))
+
+
 def check_file(path, is_ar):
     global files, symbols
     rc, out, err = run([OI, "exports", "--json", path])
@@ -498,6 +536,12 @@ def check_file(path, is_ar):
         # the symbol tables, entry by entry (raw type, binding, visibility)
         check_symbols(leaf, path, member, is_ar, dynrows if use_dyn else None,
                       sym_tables.get(member, {}).get(".symtab"), doc_props(full_docs, leaf))
+
+        # ppc64: ELFv2's local entry (readelf's [<localentry>: N]) and ELFv1's
+        # descriptor entry (the first doubleword at the address in .opd)
+        fdoc = full_docs.get(leaf, {})
+        if fdoc.get("machine") == "ppc64" and use_dyn:
+            check_ppc64(leaf, path, fdoc, rows, doc["exports"])
 
         # imports, dependencies and properties
         if use_dyn:
