@@ -251,14 +251,15 @@ oi_status pe_read_sections(oi_file *f, pe_priv *p, uint64_t off, uint32_t n)
         ps->file_off = raw_off;
         ps->vextent = image ? (ps->vsize ? ps->vsize : ps->raw_size) : ps->raw_size;
         uint64_t len = ps->raw_off ? ps->raw_size : 0;
-        if (image && len > ps->vextent)
-            len = ps->vextent;
         if (len && (raw_off >= f->data.n || len > f->data.n - raw_off)) {
             OI_WARN(f, OI_TRUNCATED, off + (uint64_t)i * IMAGE_SIZEOF_SECTION_HEADER, "pe/sections",
                     "section %s: raw data 0x%llx+0x%llx runs past the end of the file (0x%zx bytes)",
                     ps->name, (unsigned long long)raw_off, (unsigned long long)len, f->data.n);
             len = raw_off >= f->data.n ? 0 : f->data.n - raw_off;
         }
+        /* raw bytes past VirtualSize are not mapped */
+        if (image && len > ps->vextent)
+            len = ps->vextent;
         ps->file_len = (uint32_t)len;
     }
     if (image) {

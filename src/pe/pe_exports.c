@@ -187,6 +187,11 @@ oi_status pe_build_exports(oi_file *f)
         named[idx / 8] |= (uint8_t)(1u << (idx % 8));
     }
     p->exp.sorted = unsorted == 0;
+    /* forwarders back into this DLL can loop without any other file */
+    const oi_export *all = f->t[OI_T_EXPORTS].vec.items;
+    for (size_t i = 0; i < f->t[OI_T_EXPORTS].vec.n; i++)
+        if (all[i].target == OI_TARGET_REEXPORT && pe_forwards_to_self(f, all[i].fwd_library))
+            pe_follow_local(f, &all[i], NULL, NULL);
     if (unsorted) {
         const char *a = pe_rva_cstr(f, oi_get32(p->exp.names.p + (size_t)(first_bad - 1) * 4, false), NULL);
         const char *b = pe_rva_cstr(f, oi_get32(p->exp.names.p + (size_t)first_bad * 4, false), NULL);

@@ -140,6 +140,13 @@ oi_status pe_build_imports(oi_file *f);
 oi_status pe_build_deps(oi_file *f);
 
 /* ---- pe_lookup.c */
+/* True when a forwarder's library is this DLL itself. */
+bool pe_forwards_to_self(oi_file *f, const char *lib);
+/* Follow a forwarder while it points back into this DLL (the cross-DLL
+ * part is the binder's): OI_OK when it reaches a definition or another DLL,
+ * OI_CYCLE for a loop, OI_NOTFOUND for a missing target, each with a
+ * diagnostic. */
+oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain, void *ctx);
 oi_status pe_lookup(oi_file *f, const char *name, const char *version,
                     oi_explain_fn explain, void *ctx, oi_lookup_result *res);
 

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static void say(oi_explain_fn explain, void *ctx, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -60,6 +61,8 @@ static oi_status finish(oi_file *f, uint32_t index, oi_explain_fn explain, void 
         say(explain, ctx, "export address table[%u] = RVA 0x%x in %s: %s", index, rva, sec,
             res->exp.kind == OI_KIND_FUNC ? "code" : "data");
     res->found = true;
+    if (res->exp.target == OI_TARGET_REEXPORT)
+        pe_follow_local(f, &res->exp, explain, ctx);
     return OI_OK;
 }
 
@@ -119,6 +122,92 @@ static void check_unsorted_miss(oi_file *f, const char *name, oi_explain_fn expl
             return;
         }
     }
+}
+
+/* The name-table index of name by the loader's binary search, or -1. */
+static int64_t search(oi_file *f, const char *name)
+{
+    pe_priv *p = pe_p(f);
+    uint32_t lo = 0, hi = p->exp.nnames;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        const char *s = name_at(f, mid, NULL);
+        if (!s)
+            return -1;
+        int cmp = strcmp(name, s);
+        if (cmp == 0)
+            return mid;
+        if (cmp < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+bool pe_forwards_to_self(oi_file *f, const char *lib)
+{
+    pe_priv *p = pe_p(f);
+    const char *own = p->exp.dll_name;
+    if (!own || !lib)
+        return false;
+    size_t n = strlen(own);
+    if (n > 4 && strcasecmp(own + n - 4, ".dll") == 0)
+        n -= 4;
+    return strlen(lib) == n && strncasecmp(own, lib, n) == 0;
+}
+
+#define PE_FORWARD_MAX 32   /* hops followed inside one DLL */
+
+oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain, void *ctx)
+{
+    pe_priv *p = pe_p(f);
+    uint32_t seen[PE_FORWARD_MAX];
+    unsigned nseen = 0;
+    oi_export cur = *e;
+    char chain[400];
+    int len = snprintf(chain, sizeof chain, "%s", e->name ? e->name : "<noname>");
+    for (unsigned step = 0; step < PE_FORWARD_MAX; step++) {
+        if (cur.target != OI_TARGET_REEXPORT || !pe_forwards_to_self(f, cur.fwd_library))
+            return OI_OK;   /* a definition here, or another DLL: the binder's job */
+        if (len >= 0 && (size_t)len < sizeof chain)
+            len += snprintf(chain + len, sizeof chain - (size_t)len, " -> %s", cur.forwarder);
+        int64_t index;
+        if (cur.fwd_ordinal >= 0) {
+            index = cur.fwd_ordinal >= p->exp.base ? cur.fwd_ordinal - p->exp.base : -1;
+            if (index >= p->exp.nfuncs)
+                index = -1;
+        } else {
+            index = search(f, cur.fwd_name ? cur.fwd_name : "");
+            if (index >= 0)
+                index = oi_get16(p->exp.ords.p + (size_t)index * 2, false);
+        }
+        oi_export next = { .ordinal = -1, .fwd_ordinal = -1, .callconv_argbytes = -1 };
+        if (index < 0 || !pe_export_slot(f, (uint32_t)index, NULL, NULL, &next)) {
+            say(explain, ctx, "'%s' points back into this DLL, which does not export it", cur.forwarder);
+            OI_WARN_NOOFF(f, OI_NOTFOUND, "pe/exports",
+                          "forwarder %s: the target is not exported by this DLL", chain);
+            return OI_NOTFOUND;
+        }
+        for (unsigned k = 0; k < nseen; k++)
+            if (seen[k] == (uint32_t)index) {
+                say(explain, ctx, "'%s' points back into this DLL and loops: %s", cur.forwarder, chain);
+                OI_WARN_NOOFF(f, OI_CYCLE, "pe/exports", "forwarder loop inside the DLL: %s", chain);
+                return OI_CYCLE;
+            }
+        seen[nseen++] = (uint32_t)index;
+        say(explain, ctx, "'%s' points back into this DLL: address-table slot %lld",
+            cur.forwarder, (long long)index);
+        if (e->ordinal >= 0 && next.ordinal == e->ordinal) {
+            say(explain, ctx, "it is the export itself: a loop");
+            OI_WARN_NOOFF(f, OI_CYCLE, "pe/exports", "forwarder loop inside the DLL: %s", chain);
+            return OI_CYCLE;
+        }
+        cur = next;
+    }
+    OI_WARN_NOOFF(f, OI_LIMIT, "pe/exports", "forwarder chain longer than %d hops inside the DLL: %s",
+                  PE_FORWARD_MAX, chain);
+    return OI_LIMIT;
 }
 
 oi_status pe_lookup(oi_file *f, const char *name, const char *version,
