@@ -71,7 +71,7 @@ static bool coff_probe(oi_view v)
 static oi_status open_short_import(oi_file *f, pe_priv *p)
 {
     oi_cur c = oi_cur_make(f->data, 4, false);
-    p->imp.version = 0;
+    p->imp.version = oi_u16(&c);
     p->machine = oi_u16(&c);
     p->timestamp = oi_u32(&c);
     uint32_t size = oi_u32(&c);
