@@ -196,6 +196,12 @@ void print_export_json(json *j, const char *key, const oi_export *e)
     json_uint(j, "size", e->size);
     json_str(j, "target", oi_target_name(e->target));
     json_str(j, "forwarder", e->forwarder);
+    json_str(j, "forwarder_library", e->fwd_library);
+    json_str(j, "forwarder_name", e->fwd_name);
+    if (e->fwd_ordinal >= 0)
+        json_int(j, "forwarder_ordinal", e->fwd_ordinal);
+    else
+        json_null(j, "forwarder_ordinal");
     json_str(j, "callconv", oi_callconv_name(e->callconv));
     json_str(j, "callconv_source", oi_ccsource_name(e->callconv_source));
     if (e->callconv_argbytes >= 0)

@@ -12,6 +12,8 @@
 #define AR_MAGIC "!<arch>\n"
 #define AR_HDR 60
 
+extern const oi_format_ops oi_ar_ops;
+
 static bool ar_probe(oi_view v)
 {
     return v.n >= 8 && memcmp(v.p, AR_MAGIC, 8) == 0;
@@ -86,10 +88,51 @@ static bool bookkeeping(const char *name)
            strncmp(name, "__.SYMDEF", 9) == 0;
 }
 
+/* The archive's symbol index (the first "/" or "/SYM64/" member): what a
+ * linker reads to find the member defining a symbol. */
+typedef struct ar_priv {
+    oi_view armap;
+    bool armap64;
+} ar_priv;
+
+bool oi_ar_member_defining(oi_file *f, const char *sym, size_t *index)
+{
+    const ar_priv *ap = f->ops == &oi_ar_ops ? f->priv : NULL;
+    if (!ap || !ap->armap.n)
+        return false;
+    size_t w = ap->armap64 ? 8 : 4;
+    oi_cur c = oi_cur_make(ap->armap, 0, true);   /* the index is big-endian */
+    uint64_t n = oi_word(&c, ap->armap64);
+    oi_view offs = oi_take(&c, n <= ap->armap.n / w ? n * w : ap->armap.n + 1);
+    if (!oi_ok(&c))
+        return false;
+    /* names follow the offsets, NUL-terminated, in the same order */
+    for (uint64_t i = 0; i < n; i++) {
+        const char *name = oi_take_cstr(&c);
+        if (!name)
+            return false;
+        if (strcmp(name, sym) != 0)
+            continue;
+        uint64_t hdr = ap->armap64 ? oi_get64(offs.p + i * 8, true) : oi_get32(offs.p + i * 4, true);
+        const oi_child_slot *ch = f->children.items;
+        for (size_t k = 0; k < f->children.n; k++)
+            if ((uint64_t)(ch[k].data.p - f->data.p) == hdr + AR_HDR) {
+                *index = k;
+                return true;
+            }
+        return false;
+    }
+    return false;
+}
+
 static oi_status ar_open(oi_file *f)
 {
     oi_cur c = oi_cur_make(f->data, 8, false);
     oi_view longnames = { NULL, 0 };
+    ar_priv *ap = oi_arena_alloc(f->mem, sizeof *ap);
+    if (!ap)
+        return OI_NOMEM;
+    f->priv = ap;
     f->info.type = "archive";
     while (oi_left(&c) > 0) {
         if (oi_left(&c) == 1 && c.v.p[c.pos] == '\n')
@@ -117,6 +160,11 @@ static oi_status ar_open(oi_file *f)
         if (is_longnames) {
             longnames = body;
             continue;
+        }
+        if (!ap->armap.n && (memcmp(rawname.p, "/ ", 2) == 0 ||
+                             memcmp(rawname.p, "/SYM64/ ", 8) == 0)) {
+            ap->armap = body;
+            ap->armap64 = rawname.p[1] == 'S';
         }
         if (!name || bookkeeping(name))
             continue;
