@@ -22,7 +22,7 @@ for a in x86_64 aarch64; do
             \#*) want="$lib None ${target#\#}" ;;
             *) want="$lib $target None" ;;
         esac
-        got=$(py "$TMP/j" "print(*[(e['forwarder_library'], e['forwarder_name'], e['forwarder_ordinal']) for e in d['exports'] if e['name'] == '$name'][0])")
+        got=$(py "$TMP/j" "print(*[(e['fwd_library'], e['fwd_name'], e['fwd_ordinal']) for e in d['exports'] if e['name'] == '$name'][0])")
         expect_eq "msvcfix-$a $name forwarder split (msvc.def)" "$got" "$want"
     done
 done
