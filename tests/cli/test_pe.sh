@@ -167,3 +167,21 @@ done
 "$OI" deps "$F/libcallconv-x86_64.dll.a" | grep -v ':$' | sort -u > "$TMP/deps"
 name=$(llvm-objdump-16 -p "$F/callconv-x86_64.dll" | sed -n 's/^ DLL name: //p')
 expect_eq "libcallconv-x86_64.dll.a names its DLL (llvm-objdump's DLL name)" "$(cat "$TMP/deps")" "$name"
+
+# ---- load configuration (lc.c): CHPE metadata marks ARM64EC (x64 header) and
+# ARM64X (ARM64 header); SafeSEH counts the .safeseh handlers on x86
+for pair in x86_64:arm64ec aarch64:arm64x i686:i386; do
+    a=${pair%:*} m=${pair#*:}
+    f=$F/pelc-$a.dll
+    "$OI" --json "$f" > "$TMP/j"
+    expect_eq "pelc-$a machine (lc.c)" "$(jget "$TMP/j" machine)" "$m"
+    lc=$(llvm-readobj-16 --coff-load-config "$f")
+    chpe=$(echo "$lc" | sed -n 's/^ *CHPEMetadataPointer: //p')
+    case $chpe in 0x0|'') want=None ;; *) want=$(printf '0x%x' "$chpe") ;; esac
+    expect_eq "pelc-$a chpe_metadata (llvm-readobj)" "$(py "$TMP/j" "print(d['properties'].get('chpe_metadata'))")" "$want"
+    cookie=$(echo "$lc" | sed -n 's/^ *SecurityCookie: //p')
+    expect_eq "pelc-$a security_cookie (llvm-readobj)" "$(jget "$TMP/j" properties security_cookie)" "$(printf '0x%x' "$cookie")"
+done
+"$OI" --json "$F/pelc-i686.dll" > "$TMP/j"
+n=$(llvm-readobj-16 --coff-load-config "$F/pelc-i686.dll" | sed -n 's/^ *SEHandlerCount: //p')
+expect_eq "pelc-i686 seh_handlers (llvm-readobj; lc.c registers 2)" "$(jget "$TMP/j" properties seh_handlers)" "$n"

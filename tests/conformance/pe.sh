@@ -256,6 +256,7 @@ def check_image(path, peer_path, doc, r, expect):
     # header facts
     props = doc['properties']
     fh = dict(blocks_by(blocks, 'ImageOptionalHeader'))
+    fh.update(('Machine', v) for k, v in blocks_by(blocks, 'ImageFileHeader') if k == 'Machine')
     if fh:
         r.eq('subsystem_version', props.get('subsystem_version'), '%s.%s' % (
             int(fh.get('MajorSubsystemVersion', b'0')), int(fh.get('MinorSubsystemVersion', b'0'))))
@@ -280,6 +281,12 @@ def check_image(path, peer_path, doc, r, expect):
             if cnt is not None and doc['class'] == 32:
                 tab = field(lines, b'SEHandlerTable')
                 r.eq('seh_handlers', props.get('seh_handlers'), str(int(cnt) if tab and int(tab, 16) else 0))
+            chpe = field(lines, b'CHPEMetadataPointer')
+            if chpe is not None and int(chpe, 16):
+                r.eq('chpe_metadata', props.get('chpe_metadata'), '0x%x' % int(chpe, 16))
+                m = fh.get('Machine', b'')
+                r.eq('chpe machine', doc['machine'], {b'IMAGE_FILE_MACHINE_AMD64': 'arm64ec',
+                     b'IMAGE_FILE_MACHINE_ARM64': 'arm64x'}.get(m, doc['machine']))
         if name == 'GuardFlags':
             gf = sorted(l.split(b' ')[0].decode() for l in lines if isinstance(l, bytes) and l)
             r.eq('guard_flags', sorted(x for x in props.get('guard_flags', '').split(',') if x), gf)
