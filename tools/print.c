@@ -161,6 +161,24 @@ void print_file_text(FILE *o, oi_file *f, const print_opts *po)
         out_escaped(o, interp);
         fputc('\n', o);
     }
+    /* PE: the facts people look up first */
+    static const struct { const char *key, *label; } pe_facts[] = {
+        { "subsystem", "subsystem" }, { "subsystem_version", "version" },
+        { "chpe", "hybrid" }, { "dll_characteristics", "DllCharacteristics" },
+        { "clr_version", ".NET" },
+        { "pdb", "PDB" },
+    };
+    bool any = false;
+    for (size_t i = 0; in->format == OI_FORMAT_PE && i < sizeof pe_facts / sizeof pe_facts[0]; i++) {
+        const char *v = prop(f, pe_facts[i].key);
+        if (!v || !*v)
+            continue;
+        fprintf(o, "%s%s: ", any ? "   " : "  ", pe_facts[i].label);
+        out_escaped(o, v);
+        any = true;
+    }
+    if (any)
+        fputc('\n', o);
     const oi_dependency *d;
     size_t nd;
     oi_dependencies(f, &d, &nd);

@@ -285,8 +285,8 @@ def check_image(path, peer_path, doc, r, expect):
             if chpe is not None and int(chpe, 16):
                 r.eq('chpe_metadata', props.get('chpe_metadata'), '0x%x' % int(chpe, 16))
                 m = fh.get('Machine', b'')
-                r.eq('chpe machine', doc['machine'], {b'IMAGE_FILE_MACHINE_AMD64': 'arm64ec',
-                     b'IMAGE_FILE_MACHINE_ARM64': 'arm64x'}.get(m, doc['machine']))
+                r.eq('chpe', props.get('chpe'), {b'IMAGE_FILE_MACHINE_AMD64': 'arm64ec',
+                     b'IMAGE_FILE_MACHINE_ARM64': 'arm64x', b'IMAGE_FILE_MACHINE_I386': 'x86'}.get(m, 'unknown'))
         if name == 'GuardFlags':
             gf = sorted(l.split(b' ')[0].decode() for l in lines if isinstance(l, bytes) and l)
             r.eq('guard_flags', sorted(x for x in props.get('guard_flags', '').split(',') if x), gf)
