@@ -89,39 +89,96 @@ static bool bookkeeping(const char *name)
 }
 
 /* The archive's symbol index (the first "/" or "/SYM64/" member): what a
- * linker reads to find the member defining a symbol. */
+ * linker reads to find the member defining a symbol. It is hashed on first
+ * use, so a lookup costs O(1) however many members ask. */
+typedef struct ar_sym {
+    const char *name;
+    uint32_t child;
+} ar_sym;
+
 typedef struct ar_priv {
     oi_view armap;
     bool armap64;
+    bool hashed;
+    ar_sym *slots;          /* open addressing, cap a power of two; NULL name = empty */
+    size_t cap;
 } ar_priv;
 
-bool oi_ar_member_defining(oi_file *f, const char *sym, size_t *index)
+static uint64_t ar_hash(const char *s)
 {
-    const ar_priv *ap = f->ops == &oi_ar_ops ? f->priv : NULL;
-    if (!ap || !ap->armap.n)
-        return false;
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The child whose header is at offset hdr (children are in file order). */
+static bool ar_child_at(const oi_file *f, uint64_t hdr, uint32_t *index)
+{
+    const oi_child_slot *ch = f->children.items;
+    size_t lo = 0, hi = f->children.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t body = (uint64_t)(ch[mid].data.p - f->data.p);
+        if (body == hdr + AR_HDR) {
+            *index = (uint32_t)mid;
+            return true;
+        }
+        if (body < hdr + AR_HDR)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static void ar_hash_index(oi_file *f, ar_priv *ap)
+{
+    ap->hashed = true;
     size_t w = ap->armap64 ? 8 : 4;
     oi_cur c = oi_cur_make(ap->armap, 0, true);   /* the index is big-endian */
     uint64_t n = oi_word(&c, ap->armap64);
-    oi_view offs = oi_take(&c, n <= ap->armap.n / w ? n * w : ap->armap.n + 1);
-    if (!oi_ok(&c))
-        return false;
-    /* names follow the offsets, NUL-terminated, in the same order */
+    if (!oi_ok(&c) || n > ap->armap.n / w)
+        return;
+    oi_view offs = oi_take(&c, n * w);
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    ap->slots = oi_arena_array(f->mem, cap, sizeof *ap->slots);
+    if (!ap->slots)
+        return;
+    ap->cap = cap;
     for (uint64_t i = 0; i < n; i++) {
         const char *name = oi_take_cstr(&c);
+        uint32_t child;
         if (!name)
-            return false;
-        if (strcmp(name, sym) != 0)
-            continue;
+            return;
         uint64_t hdr = ap->armap64 ? oi_get64(offs.p + i * 8, true) : oi_get32(offs.p + i * 4, true);
-        const oi_child_slot *ch = f->children.items;
-        for (size_t k = 0; k < f->children.n; k++)
-            if ((uint64_t)(ch[k].data.p - f->data.p) == hdr + AR_HDR) {
-                *index = k;
-                return true;
-            }
-        return false;
+        if (!ar_child_at(f, hdr, &child))
+            continue;
+        size_t h = (size_t)ar_hash(name) & (cap - 1);
+        while (ap->slots[h].name && strcmp(ap->slots[h].name, name) != 0)
+            h = (h + 1) & (cap - 1);
+        if (!ap->slots[h].name)   /* the first definition wins, as for the linker */
+            ap->slots[h] = (ar_sym){ name, child };
     }
+}
+
+bool oi_ar_member_defining(oi_file *f, const char *sym, size_t *index)
+{
+    ar_priv *ap = f->ops == &oi_ar_ops ? f->priv : NULL;
+    if (!ap || !ap->armap.n)
+        return false;
+    if (!ap->hashed)
+        ar_hash_index(f, ap);
+    if (!ap->slots)
+        return false;
+    for (size_t h = (size_t)ar_hash(sym) & (ap->cap - 1); ap->slots[h].name;
+         h = (h + 1) & (ap->cap - 1))
+        if (strcmp(ap->slots[h].name, sym) == 0) {
+            *index = ap->slots[h].child;
+            return true;
+        }
     return false;
 }
 
