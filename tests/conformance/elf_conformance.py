@@ -481,6 +481,8 @@ def check_file(path, is_ar):
     sym_tables = parse_tables(sym_text)
 
     for leaf, doc in docs.items():
+        if full_docs.get(leaf, {}).get("format") != "elf":
+            continue   # a COFF member of an import library, a Mach-O file...
         member = ""
         if is_ar:
             m = re.match(r"^.*\((.*)\)$", leaf)
