@@ -292,6 +292,34 @@ def readelf_props(path):
         if m:
             v = m.group(1).replace(",", " ").split()
             want[key] = " ".join(v) if v and v != ["<None>"] else "none"
+    # symbol versions (readelf -V, by index): verdef's base and the others,
+    # verneed as FILE:VERSION
+    _, v, _ = run(["readelf", "-W", "-V", path])
+    defs, needs, part, lib = {}, {}, None, None
+    for line in v.splitlines():
+        if line.startswith("Version definition section"):
+            part = "def"
+        elif line.startswith("Version needs section"):
+            part = "need"
+        elif line.startswith("Version symbols section"):
+            part = None
+        m = re.search(r"Flags: (.*?)\s+Index: (\d+)\s+Cnt: \d+\s+Name: (\S+)", line)
+        if part == "def" and m:
+            defs[int(m.group(2))] = (m.group(3), "BASE" in m.group(1))
+        m = re.search(r"File: (\S+)\s+Cnt:", line)
+        if part == "need" and m:
+            lib = m.group(1)
+        m = re.search(r"Name: (\S+)\s+Flags: .*Version: (\d+)", line)
+        if part == "need" and m:
+            needs[int(m.group(2))] = "%s:%s" % (lib, m.group(1))
+    for i in sorted(defs):
+        if defs[i][1]:
+            want["version_base"] = defs[i][0]
+    d = [defs[i][0] for i in sorted(defs) if not defs[i][1]]
+    if d:
+        want["versions_defined"] = " ".join(d)
+    if needs:
+        want["versions_needed"] = " ".join(needs[i] for i in sorted(needs))
     _, k, _ = run(["readelf", "-W", "--debug-dump=links", path])
     m = re.search(r"Separate debug info file: (\S+)\s+CRC value: (0x[0-9a-f]+)", k)
     if m:
@@ -300,9 +328,12 @@ def readelf_props(path):
     return want, needed, soname
 
 
-def check_props(leaf, path, doc):
+def check_props(leaf, path, doc, no_shdrs):
     want, needed, soname = readelf_props(path)
     props = doc.get("properties", {})
+    if no_shdrs:   # readelf -V needs the version sections' headers
+        for k in ("version_base", "versions_defined", "versions_needed"):
+            want[k] = props.get(k)
     if doc.get("type") == "relocatable":
         _, sec, _ = run(["readelf", "-W", "-S", path])
         m = re.search(r"\] \.note\.GNU-stack\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+(\S*)", sec)
@@ -318,7 +349,8 @@ def check_props(leaf, path, doc):
 
 PROP_KEYS = {"interp", "rpath", "runpath", "flags", "flags_1", "bind_now", "textrel", "hash",
              "relro", "gnu_stack", "build_id", "gnu_property_x86", "gnu_property_aarch64",
-             "debuglink", "debuglink_crc"}
+             "debuglink", "debuglink_crc", "version_base", "versions_defined",
+             "versions_needed"}
 
 
 def verneed_of_symbols(path):
@@ -559,7 +591,7 @@ def check_file(path, is_ar):
         check_imports(leaf, path, full_docs.get(leaf, {"imports": []}), irows,
                       use_dyn and not (no_shdrs or lie or is_ar))
         if not is_ar:
-            check_props(leaf, path, full_docs.get(leaf, {}))
+            check_props(leaf, path, full_docs.get(leaf, {}), no_shdrs or lie)
 
         # llvm-nm: names and versions of a dynamic table
         if use_dyn and not is_ar and not no_shdrs and not lie:
