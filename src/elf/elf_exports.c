@@ -94,30 +94,46 @@ static uint32_t *reach_map(oi_file *f, bool gnu, size_t count)
     if (!map)
         return NULL;
     memset(map, 0xff, count * sizeof *map);
+    size_t bad = 0;
+    uint32_t first_bad = 0;
     if (gnu) {
         const oelf_gnu_hash *g = &p->gnu;
         for (uint32_t b = 0; b < g->nbuckets; b++) {
             size_t j = oi_get32(g->buckets.p + 4 * (size_t)b, p->big);
-            if (j < g->symoffset)
+            if (j == 0)
                 continue;
-            for (; j < count && j - g->symoffset < g->chain.n / 4; j++) {
+            bool ended = false;
+            for (; j >= g->symoffset && j < count && j - g->symoffset < g->chain.n / 4; j++) {
                 if (map[j] != UINT32_MAX)
-                    break;   /* two buckets claim one run: the table is broken */
+                    break;   /* two buckets claim one run */
                 map[j] = b;
-                if (oi_get32(g->chain.p + 4 * (j - g->symoffset), p->big) & 1)
+                if (oi_get32(g->chain.p + 4 * (j - g->symoffset), p->big) & 1) {
+                    ended = true;
                     break;
+                }
             }
+            if (!ended && !bad++)
+                first_bad = b;
         }
-        return map;
-    }
-    const oelf_sysv_hash *h = &p->sysv;
-    for (uint32_t b = 0; b < h->nbucket; b++) {
-        size_t j = oelf_sysv_word(h, h->buckets, b, p->big);
-        while (j != STN_UNDEF && j < count && j < h->nchain && map[j] == UINT32_MAX) {
-            map[j] = b;
-            j = oelf_sysv_word(h, h->chain, j, p->big);
+    } else {
+        const oelf_sysv_hash *h = &p->sysv;
+        for (uint32_t b = 0; b < h->nbucket; b++) {
+            size_t j = oelf_sysv_word(h, h->buckets, b, p->big);
+            while (j != STN_UNDEF && j < count && j < h->nchain && map[j] == UINT32_MAX) {
+                map[j] = b;
+                j = oelf_sysv_word(h, h->chain, j, p->big);
+            }
+            if (j != STN_UNDEF && !bad++)
+                first_bad = b;
         }
     }
+    /* a chain that leaves the table, loops or runs into another bucket's:
+     * a lookup that follows it reads what is not a symbol of that bucket */
+    if (bad)
+        OI_WARN(f, OI_MALFORMED, gnu ? p->gnu.offset : p->sysv.offset,
+                gnu ? "elf/gnu-hash" : "elf/hash",
+                "%zu chains (the first of bucket %u) leave the %zu dynamic symbols, loop or "
+                "run into another bucket's chain", bad, first_bad, count);
     return map;
 }
 

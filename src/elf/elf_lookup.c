@@ -235,6 +235,13 @@ static bool walk_gnu(lookup *l)
     size_t steps = 0;
     for (size_t i = start;; i++) {
         size_t ci = i - g->symoffset;
+        if (i >= p->dsym.count) {
+            say(l, "chain index %zu is past the %zu dynamic symbols: the chain has no end "
+                "marker, the table is broken", ci, p->dsym.count);
+            OI_WARN(l->f, OI_MALFORMED, g->offset, "elf/gnu-hash",
+                    "the chain of bucket %u runs past the dynamic symbols", b);
+            break;
+        }
         if (ci >= g->chain.n / 4) {
             say(l, "chain index %zu is past the end of the table: the table is broken", ci);
             OI_WARN(l->f, OI_MALFORMED, g->offset, "elf/gnu-hash",

@@ -77,6 +77,20 @@ expect_eq "zeroed bucket: exactly what dlsym cannot find" "$flagged" "$missing"
 "$OI" resolve --json "$bh" hard_add > "$TMP/r"
 expect_eq "zeroed bucket: resolve hard_add fails like dlsym" "$(jget "$TMP/r" found)" false
 
+# the last GNU chain loses its end marker: a warning, and a lookup that
+# walks that chain stops at the table's end instead of reading past it
+oc=$E/libhard-openchain.so
+"$OI" --json "$oc" > "$TMP/j"; rc=$?
+expect_eq "open chain: exit 0 (a warning)" "$rc" 0
+grep -q 'leave the [0-9]* dynamic symbols' "$TMP/j" && pass "open chain: the warning says so" ||
+    fail "open chain: the warning says so" "$(head -c 300 "$TMP/j")"
+last=$(readelf -W --dyn-syms "$oc" | awk '$1 ~ /^[0-9]+:$/ {n = $8} END {print n}')
+"$OI" resolve --json "$oc" "$last" > "$TMP/r"
+expect_eq "open chain: the last symbol ($last) still resolves" "$(printf %x "$(jget "$TMP/r" address)")" \
+    "$(readelf -W --dyn-syms "$oc" | awk -v n="$last" '$8 == n {print $2}' | sed 's/^0*//')"
+"$OI" resolve --explain "$oc" "${last}_not_there" > "$TMP/out" 2>&1
+expect_eq "open chain: a miss on that chain exits 1" "$?" 1
+
 # corruption anywhere: exit 0, 1 or 2 and never a crash (every 97th byte
 # of the first 8 KiB, and of the dynamic table, set to 0xff in turn)
 crashes=0 runs=0
