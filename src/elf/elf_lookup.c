@@ -8,7 +8,9 @@
  *    one non-hidden versioned definition; a hidden version (versym bit 15,
  *    "@") never binds, and two non-hidden ones are ambiguous: nothing binds.
  * Every step can be explained. No table is built: the walk reads the
- * file's own structures.
+ * file's own structures, and records nothing on the handle (a broken table
+ * is reported once, by the export check in elf_exports.c), so lookups on a
+ * handle after oi_load_all() only read.
  */
 #include "elf_internal.h"
 
@@ -131,9 +133,6 @@ static void candidate(lookup *l, size_t i, const char *where)
     if (i >= p->dsym.count) {
         say(l, "%s: symbol %zu is past the end of the dynamic symbol table (%zu symbols)",
             where, i, p->dsym.count);
-        OI_WARN(l->f, OI_MALFORMED, p->dsym.offset, "elf/hash",
-                "a hash chain names symbol %zu, past the %zu dynamic symbols", i,
-                p->dsym.count);
         return;
     }
     if (!oelf_sym_at(l->f, &p->dsym, i, &s, &shndx))
@@ -227,8 +226,6 @@ static bool walk_gnu(lookup *l)
     if (start < g->symoffset) {
         say(l, "bucket %u starts at symbol %u, below symoffset %u: the table is broken", b,
             start, g->symoffset);
-        OI_WARN(l->f, OI_MALFORMED, g->offset, "elf/gnu-hash",
-                "bucket %u starts at symbol %u, below symoffset %u", b, start, g->symoffset);
         return false;
     }
     char where[64];
@@ -238,14 +235,10 @@ static bool walk_gnu(lookup *l)
         if (i >= p->dsym.count) {
             say(l, "chain index %zu is past the %zu dynamic symbols: the chain has no end "
                 "marker, the table is broken", ci, p->dsym.count);
-            OI_WARN(l->f, OI_MALFORMED, g->offset, "elf/gnu-hash",
-                    "the chain of bucket %u runs past the dynamic symbols", b);
             break;
         }
         if (ci >= g->chain.n / 4) {
             say(l, "chain index %zu is past the end of the table: the table is broken", ci);
-            OI_WARN(l->f, OI_MALFORMED, g->offset, "elf/gnu-hash",
-                    "the chain of bucket %u runs past the end of the table", b);
             break;
         }
         uint32_t hv = word32(g->chain, ci, p->big);
@@ -279,8 +272,6 @@ static bool walk_sysv(lookup *l)
         if (i >= s->nchain || steps > s->nchain) {
             say(l, "the chain of bucket %u %s: the table is broken", b,
                 i >= s->nchain ? "leaves the table" : "loops");
-            OI_WARN(l->f, OI_MALFORMED, s->offset, "elf/hash", "the chain of bucket %u %s", b,
-                    i >= s->nchain ? "leaves the table" : "loops");
             break;
         }
         snprintf(where, sizeof where, "bucket %u, chain index %zu", b, i);
