@@ -346,7 +346,8 @@ OI_API oi_status oi_properties(oi_file *f, const oi_property **out, size_t *n);
 /* The content of section i of oi_sections(), decompressed when the format
  * compresses it (ELF SHF_COMPRESSED, .zdebug). The bytes live until oi_close.
  * OI_UNSUPPORTED for a compression this build cannot read, OI_LIMIT when the
- * decompressed size is over the file's allocation cap. */
+ * decompressed size is over the file's allocation cap. A compressed section is
+ * decompressed on the first call (a write to the handle, like a lazy table). */
 OI_API oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size);
 
 /* Accessors by index (build the table if needed; NULL when out of range). */
