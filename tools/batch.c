@@ -48,6 +48,7 @@ typedef struct batch {
     char **roots;              /* realpath of each directory argument */
     size_t nroots;
     seen_set seen;
+    seen_set seen_counting;    /* the same, for the counting pass */
     /* progress */
     size_t total, flushed, failed;
     bool counting;             /* the first pass: only count */
@@ -208,7 +209,7 @@ static void visit(batch *b, const char *path, const struct stat *lst)
 {
     if (S_ISREG(lst->st_mode)) {
         /* a file with several hard links is one file */
-        if (lst->st_nlink > 1 && !b->counting && !seen_add(&b->seen, lst))
+        if (lst->st_nlink > 1 && !seen_add(b->counting ? &b->seen_counting : &b->seen, lst))
             return;
         put(b, path, true);
         return;
@@ -223,7 +224,7 @@ static void visit(batch *b, const char *path, const struct stat *lst)
     free(real);
     if (skip)
         return;   /* counted where the file itself is */
-    if (!b->counting && !seen_add(&b->seen, &st))
+    if (!seen_add(b->counting ? &b->seen_counting : &b->seen, &st))
         return;
     put(b, path, true);
 }
@@ -373,6 +374,7 @@ int batch_run(const char *const *args, int nargs, const batch_opts *bo, batch_wo
     free(b.roots);
     free(b.ring);
     free(b.seen.items);
+    free(b.seen_counting.items);
     free(tid);
     return b.rc;
 }
