@@ -29,7 +29,8 @@ static bool prop_num(check_ctx *c, const char *key, unsigned long long *out)
     return end != v && (*end == 0 || *end == ' ');
 }
 
-/* The DllCharacteristics word: a number, or a list of flag names. */
+/* The DllCharacteristics word: a number, or a list of flag names (the PE
+ * parser writes "HIGH_ENTROPY_VA,DYNAMIC_BASE,NX_COMPAT"). */
 static bool dllchar(check_ctx *c, unsigned *out)
 {
     unsigned long long v;
@@ -52,6 +53,13 @@ static bool dllchar(check_ctx *c, unsigned *out)
     return true;
 }
 
+/* The flags as the parser wrote them, for evidence. */
+static const char *dc_text(check_ctx *c)
+{
+    const char *v = ctx_prop(c, "dll_characteristics");
+    return v && *v ? v : "(none)";
+}
+
 static oi_verdict no_dllchar(evidence *ev)
 {
     ev_add(ev, "the PE parser exposes no DllCharacteristics (property \"dll_characteristics\")");
@@ -64,14 +72,14 @@ oi_verdict check_pe_dynamic_base(check_ctx *c, evidence *ev)
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
     if (!(dc & DLLCHAR_DYNAMIC_BASE)) {
-        ev_add(ev, "DllCharacteristics 0x%04x lacks DYNAMIC_BASE: loaded at its preferred base", dc);
+        ev_add(ev, "DllCharacteristics %s lack DYNAMIC_BASE: loaded at its preferred base", dc_text(c));
         return OI_VERDICT_FAIL;
     }
     if (c->in->flags_raw & FILE_RELOCS_STRIPPED) {
         ev_add(ev, "DYNAMIC_BASE set but IMAGE_FILE_RELOCS_STRIPPED: there is nothing to relocate it with");
         return OI_VERDICT_FAIL;
     }
-    ev_add(ev, "DllCharacteristics 0x%04x has DYNAMIC_BASE", dc);
+    ev_add(ev, "DllCharacteristics %s", dc_text(c));
     return OI_VERDICT_PASS;
 }
 
@@ -85,10 +93,10 @@ oi_verdict check_pe_high_entropy_va(check_ctx *c, evidence *ev)
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
     if (!(dc & DLLCHAR_HIGH_ENTROPY_VA)) {
-        ev_add(ev, "DllCharacteristics 0x%04x lacks HIGH_ENTROPY_VA", dc);
+        ev_add(ev, "DllCharacteristics %s lack HIGH_ENTROPY_VA", dc_text(c));
         return OI_VERDICT_FAIL;
     }
-    ev_add(ev, "DllCharacteristics 0x%04x has HIGH_ENTROPY_VA", dc);
+    ev_add(ev, "DllCharacteristics %s", dc_text(c));
     return OI_VERDICT_PASS;
 }
 
@@ -98,10 +106,10 @@ oi_verdict check_pe_nx_compat(check_ctx *c, evidence *ev)
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
     if (!(dc & DLLCHAR_NX_COMPAT)) {
-        ev_add(ev, "DllCharacteristics 0x%04x lacks NX_COMPAT", dc);
+        ev_add(ev, "DllCharacteristics %s lack NX_COMPAT", dc_text(c));
         return OI_VERDICT_FAIL;
     }
-    ev_add(ev, "DllCharacteristics 0x%04x has NX_COMPAT", dc);
+    ev_add(ev, "DllCharacteristics %s", dc_text(c));
     return OI_VERDICT_PASS;
 }
 
@@ -110,18 +118,22 @@ oi_verdict check_pe_cfg(check_ctx *c, evidence *ev)
     unsigned dc;
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
+    /* GuardFlags: a number, or flag names ("CF_INSTRUMENTED,...") */
+    const char *gtext = ctx_prop(c, "guard_flags");
     unsigned long long gf = 0;
-    bool has_gf = prop_num(c, "guard_flags", &gf);
-    bool bit = dc & DLLCHAR_GUARD_CF, instrumented = has_gf && (gf & GUARD_CF_INSTRUMENTED);
+    bool has_gf = gtext != NULL;
+    bool instrumented = (prop_num(c, "guard_flags", &gf) && (gf & GUARD_CF_INSTRUMENTED)) ||
+                        prop_has_token(gtext, "CF_INSTRUMENTED");
+    bool bit = dc & DLLCHAR_GUARD_CF;
     if (bit && instrumented) {
-        ev_add(ev, "GUARD_CF in DllCharacteristics and CF_INSTRUMENTED in GuardFlags 0x%llx", gf);
+        ev_add(ev, "GUARD_CF in DllCharacteristics and CF_INSTRUMENTED in GuardFlags (%s)", gtext);
         return OI_VERDICT_PASS;
     }
     if (bit)
-        ev_add(ev, "DllCharacteristics claims GUARD_CF but %s", has_gf
+        ev_add(ev, "DllCharacteristics claim GUARD_CF but %s", has_gf
                    ? "the load config's GuardFlags lack CF_INSTRUMENTED" : "there is no load-config GuardFlags");
     else if (instrumented)
-        ev_add(ev, "GuardFlags 0x%llx has CF_INSTRUMENTED but DllCharacteristics lacks GUARD_CF", gf);
+        ev_add(ev, "GuardFlags (%s) have CF_INSTRUMENTED but DllCharacteristics lack GUARD_CF", gtext);
     else
         ev_add(ev, "no Control Flow Guard: GUARD_CF not set%s", has_gf ? "" : ", no load-config GuardFlags");
     return OI_VERDICT_FAIL;
@@ -136,7 +148,7 @@ oi_verdict check_pe_safeseh(check_ctx *c, evidence *ev)
     unsigned dc;
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
-    if (dc & DLLCHAR_NO_SEH) {
+    if ((dc & DLLCHAR_NO_SEH) || strcmp(ctx_prop(c, "no_seh") ? ctx_prop(c, "no_seh") : "", "true") == 0) {
         ev_add(ev, "NO_SEH: the image has no SEH handlers");
         return OI_VERDICT_PASS;
     }
