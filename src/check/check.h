@@ -125,6 +125,11 @@ const oi_import *ctx_find_import(check_ctx *c, const char *name);
 
 typedef oi_verdict (*check_fn)(check_ctx *c, evidence *ev);
 
+/* GNU ld puts one absolute symbol per version node in .dynsym, named like
+ * the node (ABI_2@@ABI_2): it marks the node, it is no function or datum,
+ * and neither policies nor the ABI diff count it. */
+bool is_version_marker(const oi_export *e);
+
 /* Compare dotted versions ("2.17" < "2.34"); a part that is not a number
  * sorts after every number. */
 int version_cmp(const char *a, const char *b);

@@ -73,8 +73,11 @@ static oi_status side_init(side *s, oi_file *f)
     s->num = calloc(s->n ? s->n : 1, sizeof *s->num);
     if (!s->ent || !s->num)
         return OI_NOMEM;
+    size_t kept = 0;
     for (size_t i = 0; i < s->n; i++) {
-        entry *en = &s->ent[i];
+        if (is_version_marker(&s->e[i]))
+            continue;   /* the node marker, not an interface */
+        entry *en = &s->ent[kept++];
         en->i = i;
         en->version = s->e[i].version;
         if (s->e[i].name) {
@@ -84,6 +87,7 @@ static oi_status side_init(side *s, oi_file *f)
             en->key = s->num[i];
         }
     }
+    s->n = kept;
     qsort(s->ent, s->n, sizeof *s->ent, cmp_entry);
     return OI_OK;
 }

@@ -149,6 +149,12 @@ const oi_import *ctx_find_import(check_ctx *c, const char *name)
     return NULL;
 }
 
+bool is_version_marker(const oi_export *e)
+{
+    return e->kind == OI_KIND_ABSOLUTE && e->name && e->version &&
+           strcmp(e->name, e->version) == 0;
+}
+
 int version_cmp(const char *a, const char *b)
 {
     while (*a || *b) {

@@ -79,6 +79,8 @@ oi_verdict check_exports_forbidden(check_ctx *c, evidence *ev)
     name_list hits = { .show = SHOW, .ev = ev };
     char num[32], dbuf[1024];
     for (size_t i = 0; i < c->nexp; i++) {
+        if (is_version_marker(&c->exp[i]))
+            continue;
         const char *raw = export_name(&c->exp[i], num, sizeof num);
         const char *dem = check_demangle(raw, dbuf, sizeof dbuf);
         if (matches_any(&c->pol->forbid, raw, dem ? dem : raw)) {
@@ -107,6 +109,8 @@ oi_verdict check_exports_only_expected(check_ctx *c, evidence *ev)
     name_list extra = { .show = SHOW, .ev = ev };
     char num[32], dbuf[1024];
     for (size_t i = 0; i < c->nexp; i++) {
+        if (is_version_marker(&c->exp[i]))
+            continue;
         const char *raw = export_name(&c->exp[i], num, sizeof num);
         const char *dem = check_demangle(raw, dbuf, sizeof dbuf);
         if (!matches_any(&c->pol->expect, raw, dem ? dem : raw)) {
@@ -133,7 +137,7 @@ oi_verdict check_exports_versioned(check_ctx *c, evidence *ev)
         return no_exports_table(c, ev);
     name_list bare = { .show = SHOW, .ev = ev };
     for (size_t i = 0; i < c->nexp; i++)
-        if (!c->exp[i].version) {
+        if (!c->exp[i].version && !is_version_marker(&c->exp[i])) {
             if (bare.count == 0)
                 ev_add(ev, "unversioned: ");
             nl_add(&bare, c->exp[i].name, NULL);
@@ -158,6 +162,8 @@ oi_verdict check_exports_visibility(check_ctx *c, evidence *ev)
     char num[32], item[512];
     for (size_t i = 0; i < c->nexp; i++) {
         const oi_export *e = &c->exp[i];
+        if (is_version_marker(e))
+            continue;
         if ((unsigned)e->visibility < 32 && (c->pol->visibility_mask & (1u << e->visibility)))
             continue;
         if (wrong.count == 0)
@@ -301,6 +307,10 @@ oi_verdict check_floor_macos(check_ctx *c, evidence *ev)
 
 oi_verdict check_floor_pe_subsystem(check_ctx *c, evidence *ev)
 {
+    if (c->in->type && (strcmp(c->in->type, "import") == 0 || strcmp(c->in->type, "relocatable") == 0)) {
+        ev_add(ev, "not an image (%s)", c->in->type);
+        return OI_VERDICT_NA;
+    }
     return floor_prop(c, ev, "subsystem_version", "subsystem version",
                       c->pol->max_pe_subsystem);
 }

@@ -60,6 +60,16 @@ static const char *dc_text(check_ctx *c)
     return v && *v ? v : "(none)";
 }
 
+/* Import members and COFF objects are not loaded: image checks do not apply. */
+static bool not_image(check_ctx *c, evidence *ev)
+{
+    const char *t = c->in->type;
+    if (t && (strcmp(t, "dll") == 0 || strcmp(t, "exe") == 0 || strcmp(t, "efi") == 0))
+        return false;
+    ev_add(ev, "not an image (%s)", t ? t : "?");
+    return true;
+}
+
 static oi_verdict no_dllchar(evidence *ev)
 {
     ev_add(ev, "the PE parser exposes no DllCharacteristics (property \"dll_characteristics\")");
@@ -68,6 +78,8 @@ static oi_verdict no_dllchar(evidence *ev)
 
 oi_verdict check_pe_dynamic_base(check_ctx *c, evidence *ev)
 {
+    if (not_image(c, ev))
+        return OI_VERDICT_NA;
     unsigned dc;
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
@@ -85,6 +97,8 @@ oi_verdict check_pe_dynamic_base(check_ctx *c, evidence *ev)
 
 oi_verdict check_pe_high_entropy_va(check_ctx *c, evidence *ev)
 {
+    if (not_image(c, ev))
+        return OI_VERDICT_NA;
     if (c->in->bits != 64) {
         ev_add(ev, "a 32-bit image (PE32)");
         return OI_VERDICT_NA;
@@ -102,6 +116,8 @@ oi_verdict check_pe_high_entropy_va(check_ctx *c, evidence *ev)
 
 oi_verdict check_pe_nx_compat(check_ctx *c, evidence *ev)
 {
+    if (not_image(c, ev))
+        return OI_VERDICT_NA;
     unsigned dc;
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
@@ -115,6 +131,8 @@ oi_verdict check_pe_nx_compat(check_ctx *c, evidence *ev)
 
 oi_verdict check_pe_cfg(check_ctx *c, evidence *ev)
 {
+    if (not_image(c, ev))
+        return OI_VERDICT_NA;
     unsigned dc;
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
@@ -141,6 +159,8 @@ oi_verdict check_pe_cfg(check_ctx *c, evidence *ev)
 
 oi_verdict check_pe_safeseh(check_ctx *c, evidence *ev)
 {
+    if (not_image(c, ev))
+        return OI_VERDICT_NA;
     if (!c->in->machine || strcmp(c->in->machine, "i386") != 0) {
         ev_add(ev, "not 32-bit x86: exceptions unwind through tables, not SEH chains");
         return OI_VERDICT_NA;
@@ -163,6 +183,8 @@ oi_verdict check_pe_safeseh(check_ctx *c, evidence *ev)
 
 oi_verdict check_pe_gs(check_ctx *c, evidence *ev)
 {
+    if (not_image(c, ev))
+        return OI_VERDICT_NA;
     unsigned dc;
     if (!dllchar(c, &dc))
         return no_dllchar(ev);
@@ -177,6 +199,8 @@ oi_verdict check_pe_gs(check_ctx *c, evidence *ev)
 
 oi_verdict check_pe_authenticode(check_ctx *c, evidence *ev)
 {
+    if (not_image(c, ev))
+        return OI_VERDICT_NA;
     unsigned dc;
     if (!dllchar(c, &dc))
         return no_dllchar(ev);

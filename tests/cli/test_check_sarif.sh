@@ -88,13 +88,11 @@ python3 - "$TMP/j.xml" "$TMP/s.json" > "$TMP/jcmp" <<'EOF'
 import json, sys
 import xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
-docs = {}
-for l in open(sys.argv[2]):
-    d = json.loads(l)
-    docs[d["file"]] = d
+docs = [json.loads(l) for l in open(sys.argv[2])]   # in the same order as the suites
 ok = root.tag == "testsuites"
 tot = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-for s in root.findall("testsuite"):
+suites = root.findall("testsuite")
+for idx, s in enumerate(suites):
     cases = s.findall("testcase")
     n = {"tests": len(cases),
          "failures": sum(len(c.findall("failure")) for c in cases),
@@ -103,15 +101,15 @@ for s in root.findall("testsuite"):
     for k in n:
         ok &= int(s.get(k)) == n[k]
         tot[k] += n[k]
-    d = docs.get(s.get("name"))
-    ok &= d is not None
+    d = docs[idx] if idx < len(docs) else None
+    ok &= d is not None and d["file"] == s.get("name")
     if d:
         ok &= n["tests"] == len(d["checks"]) + (1 if d["verdict"] == "error" else 0)
         ok &= n["failures"] == d["summary"]["failed"]
         ok &= [c.get("name") for c in cases if c.get("name") != "open"] == [c["id"] for c in d["checks"]]
 for k in tot:
     ok &= int(root.get(k)) == tot[k]
-print(ok, len(root.findall("testsuite")) == len(docs))
+print(ok, len(suites) == len(docs))
 EOF
 expect_eq "junit: one test case per check per artifact, counts agree with --json" "$(cat "$TMP/jcmp")" "True True"
 "$OI" diff --junit "$C/libabi-v1.so" "$C/libabi-v2.so" > "$TMP/dj.xml"
