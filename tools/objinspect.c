@@ -17,7 +17,7 @@ static const cli_command commands[] = {
     { "symbols", "symbols [OPTIONS] FILE...", cmd_table },
     { "sections", "sections [OPTIONS] FILE...", cmd_table },
     { "deps", "deps [OPTIONS] FILE...", cmd_table },
-    { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL", cmd_resolve },
+    { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL... (- reads names from stdin)", cmd_resolve },
     { "check", "check [--policy FILE] [--root DIR] [-j N] [--json|--sarif|--junit] [-q|-v] [--list] ARTIFACT_OR_DIR...", cmd_check },
     { "diff", "diff [--json|--sarif|--junit] [--arch NAME] OLD NEW", cmd_diff },
 };
