@@ -3,9 +3,11 @@
  * symbols, sections, deps.
  */
 #include "cli.h"
+#include "obuf.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ tables */
@@ -14,7 +16,36 @@ typedef struct table_ctx {
     FILE *o;
     const char *cmd;
     json *j;
+    obuf *b;              /* every listing goes through this buffer */
 } table_ctx;
+
+/* One export line: "%016llx %-6s %-6s %-9s [@ORD ]NAME[@@VER][ -> FWD]". */
+static void export_line(obuf *b, const oi_export *e)
+{
+    ob_hex(b, e->address, 16);
+    ob_putc(b, ' ');
+    ob_left(b, oi_kind_name(e->kind), 6);
+    ob_putc(b, ' ');
+    ob_left(b, oi_binding_name(e->binding), 6);
+    ob_putc(b, ' ');
+    ob_left(b, oi_visibility_name(e->visibility), 9);
+    ob_putc(b, ' ');
+    if (e->ordinal >= 0) {
+        ob_putc(b, '@');
+        ob_dec(b, e->ordinal);
+        ob_putc(b, ' ');
+    }
+    ob_escaped(b, e->name ? e->name : "[NONAME]");
+    if (e->version) {
+        ob_write(b, "@@", e->version_default ? 2 : 1);
+        ob_escaped(b, e->version);
+    }
+    if (e->forwarder) {
+        ob_write(b, " -> ", 4);
+        ob_escaped(b, e->forwarder);
+    }
+    ob_putc(b, '\n');
+}
 
 static void list_table(oi_file *f, void *ctxp)
 {
@@ -22,37 +53,24 @@ static void list_table(oi_file *f, void *ctxp)
     FILE *o = tc->o;
     const char *cmd = tc->cmd;
     json *j = tc->j;
+    obuf *b = tc->b;
     if (j) {
         json_begin_object(j, NULL);
         json_str(j, "file", oi_name(f));
         json_begin_array(j, cmd);
     } else {
-        out_escaped(o, oi_name(f));
-        fputs(":\n", o);
+        ob_escaped(b, oi_name(f));
+        ob_write(b, ":\n", 2);
     }
     if (strcmp(cmd, "exports") == 0) {
         const oi_export *e;
         size_t n;
         oi_exports(f, &e, &n);
         for (size_t i = 0; i < n; i++) {
-            if (j) {
+            if (j)
                 print_export_json(j, NULL, &e[i]);
-                continue;
-            }
-            fprintf(o, "%016" PRIx64 " %-6s %-6s %-9s ", e[i].address, oi_kind_name(e[i].kind),
-                    oi_binding_name(e[i].binding), oi_visibility_name(e[i].visibility));
-            if (e[i].ordinal >= 0)
-                fprintf(o, "@%" PRId64 " ", e[i].ordinal);
-            out_escaped(o, e[i].name ? e[i].name : "[NONAME]");
-            if (e[i].version) {
-                fputs(e[i].version_default ? "@@" : "@", o);
-                out_escaped(o, e[i].version);
-            }
-            if (e[i].forwarder) {
-                fputs(" -> ", o);
-                out_escaped(o, e[i].forwarder);
-            }
-            fputc('\n', o);
+            else
+                export_line(b, &e[i]);
         }
     } else if (strcmp(cmd, "imports") == 0) {
         const oi_import *im;
@@ -72,21 +90,23 @@ static void list_table(oi_file *f, void *ctxp)
                 json_end_object(j);
                 continue;
             }
-            if (im[i].name)
-                out_escaped(o, im[i].name);
-            else
-                fprintf(o, "#%" PRId64, im[i].ordinal);
+            if (im[i].name) {
+                ob_escaped(b, im[i].name);
+            } else {
+                ob_putc(b, '#');
+                ob_dec(b, im[i].ordinal);
+            }
             if (im[i].version) {
-                fputc('@', o);
-                out_escaped(o, im[i].version);
+                ob_putc(b, '@');
+                ob_escaped(b, im[i].version);
             }
             if (im[i].library) {
-                fputs("  from ", o);
-                out_escaped(o, im[i].library);
+                ob_write(b, "  from ", 7);
+                ob_escaped(b, im[i].library);
             }
-            if (im[i].weak) fputs("  weak", o);
-            if (im[i].delay) fputs("  delay", o);
-            fputc('\n', o);
+            if (im[i].weak) ob_str(b, "  weak");
+            if (im[i].delay) ob_str(b, "  delay");
+            ob_putc(b, '\n');
         }
     } else if (strcmp(cmd, "symbols") == 0) {
         const oi_symbol *s;
@@ -114,15 +134,28 @@ static void list_table(oi_file *f, void *ctxp)
                 json_end_object(j);
                 continue;
             }
-            fprintf(o, "%016" PRIx64 " %6" PRIu64 " %-7s %-6s %-9s %s ", s[i].value, s[i].size,
-                    oi_kind_name(s[i].kind), oi_binding_name(s[i].binding),
-                    oi_visibility_name(s[i].visibility), s[i].defined ? "DEF" : "UND");
-            out_escaped(o, s[i].name);
+            /* "%016llx %6llu %-7s %-6s %-9s %s " */
+            ob_hex(b, s[i].value, 16);
+            ob_putc(b, ' ');
+            char num[24];
+            size_t nl = ob_fmt_udec(num, s[i].size);
+            if (nl < 6)
+                ob_spaces(b, 6 - nl);
+            ob_write(b, num, nl);
+            ob_putc(b, ' ');
+            ob_left(b, oi_kind_name(s[i].kind), 7);
+            ob_putc(b, ' ');
+            ob_left(b, oi_binding_name(s[i].binding), 6);
+            ob_putc(b, ' ');
+            ob_left(b, oi_visibility_name(s[i].visibility), 9);
+            ob_putc(b, ' ');
+            ob_write(b, s[i].defined ? "DEF " : "UND ", 4);
+            ob_escaped(b, s[i].name);
             if (s[i].version) {
-                fputs(s[i].version_default ? "@@" : "@", o);
-                out_escaped(o, s[i].version);
+                ob_write(b, "@@", s[i].version_default ? 2 : 1);
+                ob_escaped(b, s[i].version);
             }
-            fputc('\n', o);
+            ob_putc(b, '\n');
         }
     } else if (strcmp(cmd, "sections") == 0) {
         const oi_section *s;
@@ -144,14 +177,25 @@ static void list_table(oi_file *f, void *ctxp)
                 json_end_object(j);
                 continue;
             }
-            fprintf(o, "%3zu ", i);
+            /* "%3zu " */
+            char num[24];
+            size_t nl = ob_fmt_udec(num, i);
+            if (nl < 3)
+                ob_spaces(b, 3 - nl);
+            ob_write(b, num, nl);
+            ob_putc(b, ' ');
             if (s[i].segment) {
-                out_escaped(o, s[i].segment);
-                fputc(',', o);
+                ob_escaped(b, s[i].segment);
+                ob_putc(b, ',');
             }
-            out_escaped(o, s[i].name);
-            fprintf(o, "  addr 0x%" PRIx64 " size 0x%" PRIx64 " off 0x%" PRIx64 "\n",
-                    s[i].address, s[i].size, s[i].offset);
+            ob_escaped(b, s[i].name);
+            ob_write(b, "  addr 0x", 9);
+            ob_hex(b, s[i].address, 1);
+            ob_write(b, " size 0x", 8);
+            ob_hex(b, s[i].size, 1);
+            ob_write(b, " off 0x", 7);
+            ob_hex(b, s[i].offset, 1);
+            ob_putc(b, '\n');
         }
     } else { /* deps */
         const oi_dependency *d;
@@ -165,17 +209,22 @@ static void list_table(oi_file *f, void *ctxp)
                 json_end_object(j);
                 continue;
             }
-            out_escaped(o, d[i].name);
-            if (d[i].kind != OI_DEP_NEEDED)
-                fprintf(o, " (%s)", oi_dep_kind_name(d[i].kind));
-            fputc('\n', o);
+            ob_escaped(b, d[i].name);
+            if (d[i].kind != OI_DEP_NEEDED) {
+                ob_write(b, " (", 2);
+                ob_str(b, oi_dep_kind_name(d[i].kind));
+                ob_putc(b, ')');
+            }
+            ob_putc(b, '\n');
         }
     }
     if (j) {
         json_end_array(j);
         json_end_object(j);
-        fputc('\n', o);
+        ob_putc(b, '\n');
+        ob_flush(b);
     } else {
+        ob_flush(b);
         print_diags_text(o, f);
     }
 }
@@ -226,11 +275,13 @@ int cmd_summary(int argc, char **argv)
     return rc;
 }
 
+static obuf *table_buf;   /* one output buffer for the whole run */
+
 static void table_one(const cli *c, oi_file *view, int k)
 {
     (void)k;
-    json j = { .o = stdout };
-    table_ctx tc = { stdout, c->cmd, c->po.json ? &j : NULL };
+    json j = { .o = stdout, .b = table_buf };
+    table_ctx tc = { stdout, c->cmd, c->po.json ? &j : NULL, table_buf };
     cli_each_leaf(view, list_table, &tc);
 }
 
@@ -240,8 +291,16 @@ int cmd_table(int argc, char **argv)
     int rc = cli_parse(&c, argc, argv, 1, NULL, NULL);
     if (rc < 0 && c.nargs == 0)
         rc = cli_usage_error("%s", "no input files");
-    if (rc < 0)
+    if (rc < 0 && !(table_buf = malloc(sizeof *table_buf))) {
+        fputs("objinspect: out of memory\n", stderr);
+        rc = EXIT_INPUT;
+    }
+    if (rc < 0) {
+        ob_init(table_buf, stdout);
         rc = each_file(&c, table_one);
+    }
+    free(table_buf);
+    table_buf = NULL;
     cli_free(&c);
     return rc;
 }

@@ -1,4 +1,6 @@
+#define _GNU_SOURCE 1   /* fwrite_unlocked */
 #include "out.h"
+#include "obuf.h"
 
 #include <string.h>
 
@@ -28,6 +30,56 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
+/* Bytes that pass unescaped to a terminal: printable ASCII but the
+ * backslash (0x5c). A name is copied in runs of these, not byte by byte;
+ * bytes 0x80 and up are 0 here and take the UTF-8 path. */
+static const unsigned char text_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+/* The same for JSON string bytes: printable ASCII but '"' and the backslash. */
+static const unsigned char json_plain[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,
+};
+
+/* The length of the run of bytes at p that tab lets through. */
+static inline size_t plain_run(const unsigned char *tab, const unsigned char *p)
+{
+    const unsigned char *q = p;
+    /* a byte is read only after the one before it passed, so the run
+     * never reads past the string's NUL */
+    for (;;) {
+        if (!tab[q[0]]) break;
+        if (!tab[q[1]]) { q += 1; break; }
+        if (!tab[q[2]]) { q += 2; break; }
+        if (!tab[q[3]]) { q += 3; break; }
+        q += 4;
+    }
+    return (size_t)(q - p);
+}
+
+static void hex_escape(char out[4], const char *prefix2, unsigned c)
+{
+    static const char hex[] = "0123456789abcdef";
+    out[0] = prefix2[0];
+    out[1] = prefix2[1];
+    out[2] = hex[c >> 4];
+    out[3] = hex[c & 15];
+}
+
 void out_escaped(FILE *o, const char *s)
 {
     if (!s) {
@@ -35,22 +87,61 @@ void out_escaped(FILE *o, const char *s)
         return;
     }
     const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
-            fputc(*p++, o);
-            continue;
+    flockfile(o);
+    for (;;) {
+        size_t run = plain_run(text_plain, p);
+        if (run) {
+            fwrite_unlocked(p, 1, run, o);
+            p += run;
         }
+        if (!*p)
+            break;
         if (*p == '\\') {
-            fputs("\\\\", o);
+            fwrite_unlocked("\\\\", 1, 2, o);
             p++;
             continue;
         }
         size_t n = *p >= 0x80 ? utf8_len(p) : 0;
         if (n) {
-            fwrite(p, 1, n, o);
+            fwrite_unlocked(p, 1, n, o);
             p += n;
         } else {
-            fprintf(o, "\\x%02x", *p++);
+            char e[4];
+            hex_escape(e, "\\x", *p++);
+            fwrite_unlocked(e, 1, 4, o);
+        }
+    }
+    funlockfile(o);
+}
+
+void ob_escaped(obuf *b, const char *s)
+{
+    if (!s) {
+        ob_write(b, "<?>", 3);
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        size_t run = plain_run(text_plain, p);
+        if (run) {
+            ob_write(b, p, run);
+            p += run;
+        }
+        if (!*p)
+            return;
+        if (*p == '\\') {
+            ob_write(b, "\\\\", 2);
+            p++;
+            continue;
+        }
+        size_t n = *p >= 0x80 ? utf8_len(p) : 0;
+        if (n) {
+            ob_write(b, p, n);
+            p += n;
+        } else {
+            ob_reserve(b, 4);
+            hex_escape(b->b + b->n, "\\x", *p++);
+            b->n += 4;
         }
     }
 }
@@ -81,52 +172,106 @@ size_t out_escaped_width(const char *s)
 
 /* ------------------------------------------------------------ JSON */
 
+/* The writer's output: the buffer when it has one, else the FILE. */
+static inline void j_write(json *j, const char *p, size_t n)
+{
+    if (j->b)
+        ob_write(j->b, p, n);
+    else
+        fwrite(p, 1, n, j->o);
+}
+
+static inline void j_putc(json *j, char c)
+{
+    if (j->b)
+        ob_putc(j->b, c);
+    else
+        fputc(c, j->o);
+}
+
 static void json_sep(json *j, const char *key)
 {
+    char sep[80];
+    size_t n = 0;
     if (j->depth > 0 && j->depth < 64) {
         if (j->need_comma[j->depth])
-            fputc(',', j->o);
+            sep[n++] = ',';
         j->need_comma[j->depth] = true;
     }
     if (key) {
-        fputc('"', j->o);
-        fputs(key, j->o);   /* keys are ours, plain ASCII */
-        fputs("\":", j->o);
+        size_t kl = strlen(key);   /* keys are ours, plain ASCII */
+        if (kl > sizeof sep - 4) {
+            j_write(j, sep, n);
+            j_putc(j, '"');
+            j_write(j, key, kl);
+            j_write(j, "\":", 2);
+            return;
+        }
+        sep[n++] = '"';
+        memcpy(sep + n, key, kl);
+        n += kl;
+        sep[n++] = '"';
+        sep[n++] = ':';
     }
+    if (n)
+        j_write(j, sep, n);
 }
 
 /* JSON strings must be valid UTF-8: valid sequences pass, an invalid byte
  * is written as the code point U+00NN of the same value (documented in the
  * README), control characters as \u00NN. */
-static void json_string(FILE *o, const char *s)
+static size_t json_special(const unsigned char *p, char out[8], size_t *used)
+{
+    static const char hex[] = "0123456789abcdef";
+    if (*p == '"' || *p == '\\') {
+        out[0] = '\\';
+        out[1] = (char)*p;
+        *used = 1;
+        return 2;
+    }
+    size_t n = *p >= 0x80 ? utf8_len(p) : 0;
+    if (n) {
+        memcpy(out, p, n);
+        *used = n;
+        return n;
+    }
+    memcpy(out, "\\u00", 4);
+    out[4] = hex[*p >> 4];
+    out[5] = hex[*p & 15];
+    *used = 1;
+    return 6;
+}
+
+static void json_string(json *j, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    fputc('"', o);
-    while (*p) {
-        if (*p == '"' || *p == '\\') {
-            fputc('\\', o);
-            fputc(*p++, o);
-        } else if (*p < 0x20 || *p == 0x7f) {
-            fprintf(o, "\\u%04x", *p++);
-        } else if (*p < 0x80) {
-            fputc(*p++, o);
-        } else {
-            size_t n = utf8_len(p);
-            if (n) {
-                fwrite(p, 1, n, o);
-                p += n;
-            } else {
-                fprintf(o, "\\u%04x", *p++);
-            }
+    j_putc(j, '"');
+    for (;;) {
+        size_t run = plain_run(json_plain, p);
+        if (run) {
+            j_write(j, (const char *)p, run);
+            p += run;
         }
+        if (!*p)
+            break;
+        char e[8];
+        size_t used, n = json_special(p, e, &used);
+        j_write(j, e, n);
+        p += used;
     }
-    fputc('"', o);
+    j_putc(j, '"');
+}
+
+void ob_json_string(obuf *b, const char *s)
+{
+    json j = { .b = b };
+    json_string(&j, s);
 }
 
 static void json_open(json *j, const char *key, char c)
 {
     json_sep(j, key);
-    fputc(c, j->o);
+    j_putc(j, c);
     j->depth++;
     if (j->depth < 64)
         j->need_comma[j->depth] = false;
@@ -134,44 +279,53 @@ static void json_open(json *j, const char *key, char c)
 
 void json_begin_object(json *j, const char *key) { json_open(j, key, '{'); }
 void json_begin_array(json *j, const char *key) { json_open(j, key, '['); }
-void json_end_object(json *j) { j->depth--; fputc('}', j->o); }
-void json_end_array(json *j) { j->depth--; fputc(']', j->o); }
+void json_end_object(json *j) { j->depth--; j_putc(j, '}'); }
+void json_end_array(json *j) { j->depth--; j_putc(j, ']'); }
 
 void json_str(json *j, const char *key, const char *s)
 {
     json_sep(j, key);
     if (s)
-        json_string(j->o, s);
+        json_string(j, s);
     else
-        fputs("null", j->o);
+        j_write(j, "null", 4);
 }
 
 void json_int(json *j, const char *key, long long v)
 {
+    char num[24];
     json_sep(j, key);
-    fprintf(j->o, "%lld", v);
+    j_write(j, num, ob_fmt_dec(num, v));
 }
 
 void json_uint(json *j, const char *key, unsigned long long v)
 {
+    char num[24];
     json_sep(j, key);
-    fprintf(j->o, "%llu", v);
+    j_write(j, num, ob_fmt_udec(num, v));
 }
 
 void json_hex(json *j, const char *key, unsigned long long v)
 {
+    char num[24];
     json_sep(j, key);
-    fprintf(j->o, "\"0x%llx\"", v);
+    memcpy(num, "\"0x", 3);
+    size_t n = 3 + ob_fmt_hex(num + 3, v, 1);
+    num[n++] = '"';
+    j_write(j, num, n);
 }
 
 void json_bool(json *j, const char *key, bool v)
 {
     json_sep(j, key);
-    fputs(v ? "true" : "false", j->o);
+    if (v)
+        j_write(j, "true", 4);
+    else
+        j_write(j, "false", 5);
 }
 
 void json_null(json *j, const char *key)
 {
     json_sep(j, key);
-    fputs("null", j->o);
+    j_write(j, "null", 4);
 }

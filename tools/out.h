@@ -14,12 +14,15 @@ void out_escaped(FILE *o, const char *s);
 /* Display width of s once escaped. */
 size_t out_escaped_width(const char *s);
 
-/* A streaming JSON writer that inserts commas itself. */
+struct obuf;
+/* A streaming JSON writer that inserts commas itself. It writes to o, or
+ * to the output buffer b when one is set (the listings set one). */
 typedef struct json {
     FILE *o;
     int depth;
     bool need_comma[64];
     bool pretty;
+    struct obuf *b;
 } json;
 
 void json_begin_object(json *j, const char *key);
