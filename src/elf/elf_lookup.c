@@ -18,12 +18,28 @@
 #include <stdio.h>
 #include <string.h>
 
+/* h = h * 33 + c over the name (the GNU hash, "djb2"), four bytes a step:
+ * h * 33^4 + c0 * 33^3 + c1 * 33^2 + c2 * 33 + c3 has one multiply on the
+ * dependency chain instead of four. The export check hashes every exported
+ * name, so this is a third of what listing libLLVM's exports costs. A byte
+ * is read only after the one before it was not the NUL. */
 uint32_t oelf_gnu_hash_fn(const char *name)
 {
+    const unsigned char *s = (const unsigned char *)name;
     uint32_t h = 5381;
-    for (const unsigned char *s = (const unsigned char *)name; *s; s++)
-        h = h * 33 + *s;
-    return h;
+    for (;;) {
+        uint32_t c0 = s[0], c1, c2, c3;
+        if (!c0)
+            return h;
+        if (!(c1 = s[1]))
+            return h * 33 + c0;
+        if (!(c2 = s[2]))
+            return h * 1089 + c0 * 33 + c1;
+        if (!(c3 = s[3]))
+            return h * 35937 + c0 * 1089 + c1 * 33 + c2;
+        h = h * 1185921u + c0 * 35937u + c1 * 1089u + c2 * 33u + c3;
+        s += 4;
+    }
 }
 
 uint32_t oelf_sysv_hash_fn(const char *name)
