@@ -362,6 +362,17 @@ OI_API const oi_section *oi_section_at(oi_file *f, size_t i);
 OI_API size_t oi_dependency_count(oi_file *f);
 OI_API const oi_dependency *oi_dependency_at(oi_file *f, size_t i);
 
+/* The exports without the table: fn gets them in table order, a chunk of
+ * n consecutive exports at a time (valid only during the call), and the
+ * whole table is never held, so a listing of a file with a million exports
+ * stays in a few hundred KiB. The exports, their annotations and the
+ * diagnostics recorded are those of oi_exports(). When the table is already
+ * built, when the handle is strict, or when the format's builder cannot
+ * stream, the table is built and fn gets it in one call. Like a lazy table,
+ * it writes to the handle (diagnostics). */
+typedef void (*oi_export_fn)(void *ctx, const oi_export *e, size_t n);
+OI_API oi_status oi_exports_each(oi_file *f, oi_export_fn fn, void *ctx);
+
 /* Diagnostics recorded on this handle so far (deduplicated). */
 OI_API size_t oi_diag_count(const oi_file *f);
 OI_API const oi_diag *oi_diag_at(const oi_file *f, size_t i);

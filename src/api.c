@@ -299,6 +299,42 @@ TABLE_API(oi_imports, oi_import, OI_T_IMPORTS)
 TABLE_API(oi_dependencies, oi_dependency, OI_T_DEPS)
 TABLE_API(oi_properties, oi_property, OI_T_PROPS)
 
+/* A full chunk of a streamed exports table: annotated as table() annotates
+ * a built one, then handed to the caller. */
+static void stream_flush(oi_file *f, oi_export_stream *s, oi_export *e, size_t n)
+{
+    oi_abi_annotate_exports(&f->info, e, n);
+    s->fn(s->ctx, e, n);
+}
+
+/* 1024 exports (160 KiB) a chunk: small enough to stay in L2 between the
+ * builder writing it and the caller reading it. */
+#define EXPORT_CHUNK 1024
+
+oi_status oi_exports_each(oi_file *f, oi_export_fn fn, void *ctx)
+{
+    if (!f || !fn)
+        return OI_ARG;
+    oi_table *tb = &f->t[OI_T_EXPORTS];
+    if (tb->built || !f->opt.permissive || !f->ops->exports_stream || !f->ops->build_exports) {
+        const oi_export *e;
+        size_t n;
+        oi_status st = oi_exports(f, &e, &n);
+        if (n)
+            fn(ctx, e, n);
+        return st;
+    }
+    oi_export_stream s = { stream_flush, EXPORT_CHUNK, fn, ctx };
+    f->xstream = &s;
+    oi_status st = f->ops->build_exports(f);
+    if (tb->vec.n)
+        stream_flush(f, &s, tb->vec.items, tb->vec.n);
+    f->xstream = NULL;
+    /* the table stays unbuilt: oi_exports() builds it in full if asked */
+    oi_vec_free(&tb->vec);
+    return st;
+}
+
 oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size)
 {
     if (!f || !data || !size)

@@ -19,17 +19,41 @@ typedef struct table_ctx {
     obuf *b;              /* every listing goes through this buffer */
 } table_ctx;
 
+/* " %-6s %-6s %-9s " of each (kind, binding, visibility): 200 combinations,
+ * made once per run, so an export line copies one prepared field instead of
+ * formatting three. */
+enum { NKIND = OI_KIND_OTHER + 1, NBIND = OI_BIND_OTHER + 1, NVIS = OI_VIS_INTERNAL + 1 };
+static struct { unsigned char len; char text[39]; } export_fields[NKIND][NBIND][NVIS];
+
+static void export_fields_init(void)
+{
+    for (int k = 0; k < NKIND; k++)
+        for (int bi = 0; bi < NBIND; bi++)
+            for (int v = 0; v < NVIS; v++) {
+                int n = snprintf(export_fields[k][bi][v].text, sizeof export_fields[k][bi][v].text,
+                                 " %-6s %-6s %-9s ", oi_kind_name((oi_kind)k),
+                                 oi_binding_name((oi_binding)bi), oi_visibility_name((oi_visibility)v));
+                export_fields[k][bi][v].len =
+                    n > 0 && (size_t)n < sizeof export_fields[k][bi][v].text ? (unsigned char)n : 0;
+            }
+}
+
 /* One export line: "%016llx %-6s %-6s %-9s [@ORD ]NAME[@@VER][ -> FWD]". */
 static void export_line(obuf *b, const oi_export *e)
 {
     ob_hex(b, e->address, 16);
-    ob_putc(b, ' ');
-    ob_left(b, oi_kind_name(e->kind), 6);
-    ob_putc(b, ' ');
-    ob_left(b, oi_binding_name(e->binding), 6);
-    ob_putc(b, ' ');
-    ob_left(b, oi_visibility_name(e->visibility), 9);
-    ob_putc(b, ' ');
+    unsigned k = (unsigned)e->kind, bi = (unsigned)e->binding, v = (unsigned)e->visibility;
+    if (k < NKIND && bi < NBIND && v < NVIS && export_fields[k][bi][v].len) {
+        ob_write(b, export_fields[k][bi][v].text, export_fields[k][bi][v].len);
+    } else {
+        ob_putc(b, ' ');
+        ob_left(b, oi_kind_name(e->kind), 6);
+        ob_putc(b, ' ');
+        ob_left(b, oi_binding_name(e->binding), 6);
+        ob_putc(b, ' ');
+        ob_left(b, oi_visibility_name(e->visibility), 9);
+        ob_putc(b, ' ');
+    }
     if (e->ordinal >= 0) {
         ob_putc(b, '@');
         ob_dec(b, e->ordinal);
@@ -45,6 +69,18 @@ static void export_line(obuf *b, const oi_export *e)
         ob_escaped(b, e->forwarder);
     }
     ob_putc(b, '\n');
+}
+
+static void exports_text(void *ctx, const oi_export *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        export_line(ctx, &e[i]);
+}
+
+static void exports_json(void *ctx, const oi_export *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        print_export_json(ctx, NULL, &e[i]);
 }
 
 static void list_table(oi_file *f, void *ctxp)
@@ -63,15 +99,8 @@ static void list_table(oi_file *f, void *ctxp)
         ob_write(b, ":\n", 2);
     }
     if (strcmp(cmd, "exports") == 0) {
-        const oi_export *e;
-        size_t n;
-        oi_exports(f, &e, &n);
-        for (size_t i = 0; i < n; i++) {
-            if (j)
-                print_export_json(j, NULL, &e[i]);
-            else
-                export_line(b, &e[i]);
-        }
+        /* streamed: a chunk at a time, the whole table is never held */
+        oi_exports_each(f, j ? exports_json : exports_text, j ? (void *)j : (void *)b);
     } else if (strcmp(cmd, "imports") == 0) {
         const oi_import *im;
         size_t n;
@@ -296,6 +325,7 @@ int cmd_table(int argc, char **argv)
         rc = EXIT_INPUT;
     }
     if (rc < 0) {
+        export_fields_init();
         ob_init(table_buf, stdout);
         rc = each_file(&c, table_one);
     }

@@ -83,8 +83,27 @@ size_t ob_fmt_dec(char *out, int64_t v)
     return 1 + ob_fmt_udec(out + 1, (uint64_t)0 - (uint64_t)v);
 }
 
+/* Two hex digits per byte value: a 16-digit address is eight stores. */
+static const char hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 void ob_hex(obuf *b, uint64_t v, unsigned digits)
 {
+    if (digits == 16) {   /* the listings' address column */
+        ob_reserve(b, 16);
+        char *out = b->b + b->n;
+        for (int i = 7; i >= 0; i--, v >>= 8)
+            memcpy(out + 2 * i, hex_pairs + 2 * (v & 0xff), 2);
+        b->n += 16;
+        return;
+    }
     for (; digits > 16; digits--)
         ob_putc(b, '0');
     ob_reserve(b, OBUF_SLACK);

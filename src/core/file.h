@@ -49,7 +49,20 @@ struct oi_file {
     oi_vec diags;               /* oi_diag */
     /* children (fat slices, ar members): opened lazily */
     oi_vec children;            /* oi_child_slot */
+    struct oi_export_stream *xstream;   /* set during oi_exports_each() */
 };
+
+/* Streaming exports (oi_exports_each): while f->xstream is set,
+ * oi_model_export() hands each full chunk of the exports table to flush and
+ * starts the chunk over, so the table never holds more than `chunk`
+ * records. Only a builder that never looks back at the records it made may
+ * run this way (ops->exports_stream). */
+typedef struct oi_export_stream {
+    void (*flush)(oi_file *f, struct oi_export_stream *s, oi_export *e, size_t n);
+    size_t chunk;
+    oi_export_fn fn;
+    void *ctx;
+} oi_export_stream;
 
 typedef struct oi_child_slot {
     oi_view data;
@@ -79,6 +92,9 @@ struct oi_format_ops {
     void (*close)(oi_file *f);
     /* the content of section i of the section table (NULL: the raw bytes) */
     oi_status (*section_data)(oi_file *f, size_t i, oi_view *out);
+    /* build_exports makes each export once and never reads back one it
+     * made, so it can run with a streaming chunk (see oi_export_stream) */
+    bool exports_stream;
 };
 
 /* Probe in dispatch order; NULL when no format recognises v. */

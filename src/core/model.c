@@ -53,6 +53,9 @@ bool oi_model_reserve(oi_file *f, int t, size_t n)
     /* a hint from the file is capped by what the file could hold */
     if (n > f->data.n)
         n = f->data.n;
+    /* a streaming exports table holds one chunk at a time */
+    if (t == OI_T_EXPORTS && f->xstream && n > f->xstream->chunk)
+        n = f->xstream->chunk;
     return oi_vec_reserve(v, record_size[t], v->n + n);
 }
 
@@ -62,7 +65,12 @@ oi_dependency *oi_model_dep(oi_file *f) { return oi_vec_push(&f->t[OI_T_DEPS].ve
 
 oi_export *oi_model_export(oi_file *f)
 {
-    oi_export *e = oi_vec_push(&f->t[OI_T_EXPORTS].vec, sizeof(oi_export));
+    oi_vec *v = &f->t[OI_T_EXPORTS].vec;
+    if (f->xstream && v->n >= f->xstream->chunk) {
+        f->xstream->flush(f, f->xstream, v->items, v->n);
+        v->n = 0;
+    }
+    oi_export *e = oi_vec_push(v, sizeof(oi_export));
     if (e) {
         e->ordinal = -1;
         e->fwd_ordinal = -1;

@@ -312,6 +312,7 @@ const oi_format_ops oi_elf_ops = {
     .build_sections = oelf_build_sections,
     .build_symbols = oelf_build_symbols,
     .build_exports = oelf_build_exports,
+    .exports_stream = true,
     .build_imports = oelf_build_imports,
     .build_deps = oelf_build_deps,
     .build_props = oelf_build_props,

@@ -86,16 +86,18 @@ static bool oelf_static_export(const GElf_Sym *s, uint32_t shndx)
 
 /* Which bucket reaches each dynamic symbol: one pass over the table's
  * chains (UINT32_MAX: none). A SysV chain that loops or leaves the table
- * stops there; a GNU chain is a run of consecutive symbols. */
-static uint32_t *reach_map(oi_file *f, bool gnu, size_t count)
+ * stops there; a GNU chain is a run of consecutive symbols. *bad counts the
+ * chains that leave the table, loop or run into another bucket's (the
+ * first is bucket *first_bad); the caller reports them. */
+static uint32_t *reach_map(oi_file *f, bool gnu, size_t count, size_t *bad, uint32_t *first_bad)
 {
     oelf_priv *p = oelf_p(f);
     uint32_t *map = malloc(count * sizeof *map);
     if (!map)
         return NULL;
     memset(map, 0xff, count * sizeof *map);
-    size_t bad = 0;
-    uint32_t first_bad = 0;
+    *bad = 0;
+    *first_bad = 0;
     if (gnu) {
         const oelf_gnu_hash *g = &p->gnu;
         for (uint32_t b = 0; b < g->nbuckets; b++) {
@@ -112,8 +114,8 @@ static uint32_t *reach_map(oi_file *f, bool gnu, size_t count)
                     break;
                 }
             }
-            if (!ended && !bad++)
-                first_bad = b;
+            if (!ended && !(*bad)++)
+                *first_bad = b;
         }
     } else {
         const oelf_sysv_hash *h = &p->sysv;
@@ -123,17 +125,10 @@ static uint32_t *reach_map(oi_file *f, bool gnu, size_t count)
                 map[j] = b;
                 j = oelf_sysv_word(h, h->chain, j, p->big);
             }
-            if (j != STN_UNDEF && !bad++)
-                first_bad = b;
+            if (j != STN_UNDEF && !(*bad)++)
+                *first_bad = b;
         }
     }
-    /* a chain that leaves the table, loops or runs into another bucket's:
-     * a lookup that follows it reads what is not a symbol of that bucket */
-    if (bad)
-        OI_WARN(f, OI_MALFORMED, gnu ? p->gnu.offset : p->sysv.offset,
-                gnu ? "elf/gnu-hash" : "elf/hash",
-                "%zu chains (the first of bucket %u) leave the %zu dynamic symbols, loop or "
-                "run into another bucket's chain", bad, first_bad, count);
     return map;
 }
 
@@ -153,31 +148,55 @@ static bool reached(const oelf_priv *p, bool gnu, const uint32_t *map, const cha
     return map[i] == h % g->nbuckets && (hv | 1) == (h | 1) && oelf_hash_reaches_bloom(p, h);
 }
 
-/* Every export must be reachable through the hash table. */
-static oi_status oelf_check_hash_table(oi_file *f, bool gnu, const oi_export *e, size_t n,
-                                      const size_t *idx)
+/* The hash-table check, run beside the build: every export must be
+ * reachable through the table the loader uses. Each export is checked as
+ * it is made (so the exports can stream, see oi_exports_each), and what is
+ * found is reported after the last one, in the order it always was: the
+ * broken chains, then the first 16 unreachable exports, then the count. */
+#define HASH_CHECK_NAMED 16
+typedef struct hash_check {
+    bool on, gnu;
+    uint32_t *map;
+    size_t bad_chains;
+    uint32_t first_bad_chain;
+    size_t bad;
+    struct { const char *name; size_t sym; } first[HASH_CHECK_NAMED];
+} hash_check;
+
+static void hash_check_one(const oelf_priv *p, hash_check *hc, const char *name, size_t i)
+{
+    if (reached(p, hc->gnu, hc->map, name, i))
+        return;
+    if (hc->bad < HASH_CHECK_NAMED) {
+        hc->first[hc->bad].name = name;
+        hc->first[hc->bad].sym = i;
+    }
+    hc->bad++;
+}
+
+static void hash_check_report(oi_file *f, hash_check *hc)
 {
     oelf_priv *p = oelf_p(f);
-    uint32_t *map = reach_map(f, gnu, p->dsym.count);
-    if (!map)
-        return OI_NOMEM;
-    size_t bad = 0;
+    bool gnu = hc->gnu;
     const char *table = gnu ? "GNU" : "SysV";
-    for (size_t k = 0; k < n; k++) {
-        if (reached(p, gnu, map, e[k].name, idx[k]))
-            continue;
-        if (++bad <= 16)
-            OI_WARN(f, OI_MALFORMED, gnu ? p->gnu.offset : p->sysv.offset,
-                    gnu ? "elf/gnu-hash" : "elf/hash",
-                    "export %s (dynamic symbol %zu) is not reachable through the %s hash "
-                    "table: a loader using it cannot find it", e[k].name, idx[k], table);
-    }
-    free(map);
-    if (bad > 16)
+    /* a chain that leaves the table, loops or runs into another bucket's:
+     * a lookup that follows it reads what is not a symbol of that bucket */
+    if (hc->bad_chains)
+        OI_WARN(f, OI_MALFORMED, gnu ? p->gnu.offset : p->sysv.offset,
+                gnu ? "elf/gnu-hash" : "elf/hash",
+                "%zu chains (the first of bucket %u) leave the %zu dynamic symbols, loop or "
+                "run into another bucket's chain", hc->bad_chains, hc->first_bad_chain,
+                p->dsym.count);
+    for (size_t k = 0; k < hc->bad && k < HASH_CHECK_NAMED; k++)
+        OI_WARN(f, OI_MALFORMED, gnu ? p->gnu.offset : p->sysv.offset,
+                gnu ? "elf/gnu-hash" : "elf/hash",
+                "export %s (dynamic symbol %zu) is not reachable through the %s hash "
+                "table: a loader using it cannot find it", hc->first[k].name,
+                hc->first[k].sym, table);
+    if (hc->bad > HASH_CHECK_NAMED)
         OI_WARN_NOOFF(f, OI_MALFORMED, gnu ? "elf/gnu-hash" : "elf/hash",
-                      "%zu exports in all are not reachable through the %s hash table", bad,
+                      "%zu exports in all are not reachable through the %s hash table", hc->bad,
                       table);
-    return OI_OK;
 }
 
 oi_status oelf_build_exports(oi_file *f)
@@ -194,10 +213,11 @@ oi_status oelf_build_exports(oi_file *f)
         return OI_OK;
     if (!oi_model_reserve(f, OI_T_EXPORTS, t->count))
         return OI_NOMEM;
-    /* the symbol index of each export, for the hash-table check */
-    size_t *idx = NULL;
-    bool check = dynamic && (p->gnu.present || p->sysv.present);
-    if (check && !(idx = malloc(t->count * sizeof *idx)))
+    /* the table the loader uses: GNU when there is one (hashing every name
+     * is most of the cost, so the SysV table beside it is not checked) */
+    hash_check hc = { .on = dynamic && (p->gnu.present || p->sysv.present), .gnu = p->gnu.present };
+    if (hc.on && !(hc.map = reach_map(f, hc.gnu, p->dsym.count, &hc.bad_chains,
+                                      &hc.first_bad_chain)))
         return OI_NOMEM;
     for (size_t i = 1; i < t->count; i++) {
         GElf_Sym s;
@@ -208,18 +228,15 @@ oi_status oelf_build_exports(oi_file *f)
             continue;
         oi_export *e = oi_model_export(f);
         if (!e) {
-            free(idx);
+            free(hc.map);
             return OI_NOMEM;
         }
-        if (check)
-            idx[f->t[OI_T_EXPORTS].vec.n - 1] = i;
         oelf_fill_export(f, t, i, &s, shndx, dynamic, e);
+        if (hc.on)
+            hash_check_one(p, &hc, e->name, i);
     }
-    const oi_export *ex = f->t[OI_T_EXPORTS].vec.items;
-    size_t nex = f->t[OI_T_EXPORTS].vec.n;
-    /* the table the loader uses: GNU when there is one (hashing every name
-     * is most of the cost, so the SysV table beside it is not checked) */
-    st = check ? oelf_check_hash_table(f, p->gnu.present, ex, nex, idx) : OI_OK;
-    free(idx);
-    return st;
+    if (hc.on)
+        hash_check_report(f, &hc);
+    free(hc.map);
+    return OI_OK;
 }
