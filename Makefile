@@ -131,7 +131,10 @@ conformance: all fixtures
 corpus:
 	@sh tests/corpus.sh
 
-bench: all
+# make bench installs its own peers and tools (tests/bench/bench.sh) and writes
+# bench/RESULTS.md; BENCH_QUICK=1 makes fewer runs.
+bench: deps
+	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tests/bench/bench.sh
 
 # ------------------------------------------------------------------ install
