@@ -49,98 +49,17 @@ const char *oi_view_cstr(oi_view v, uint64_t off)
     return oi_view_cstr_len(v, off, NULL);
 }
 
-uint16_t oi_get16(const uint8_t *p, bool big)
-{
-    return big ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-uint32_t oi_get32(const uint8_t *p, bool big)
-{
-    if (big)
-        return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-    return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-uint64_t oi_get64(const uint8_t *p, bool big)
-{
-    uint64_t hi = oi_get32(p + (big ? 0 : 4), big);
-    uint64_t lo = oi_get32(p + (big ? 4 : 0), big);
-    return hi << 32 | lo;
-}
-
-oi_cur oi_cur_make(oi_view v, size_t off, bool big)
-{
-    oi_cur c = { v, 0, big, false, 0 };
-    oi_seek(&c, off);
-    return c;
-}
-
 static void fail(oi_cur *c)
 {
-    if (!c->bad) {
-        c->bad = true;
-        c->bad_at = c->pos;
-    }
+    oi_cur_fail_(c);
 }
 
-/* Reserve n bytes at the cursor; NULL (and the cursor bad) if they are not there. */
 static const uint8_t *need(oi_cur *c, uint64_t n)
 {
-    if (c->bad || !oi_range_ok(c->v.n, c->pos, n)) {
-        fail(c);
-        return NULL;
-    }
-    const uint8_t *p = c->v.p + c->pos;
-    c->pos += (size_t)n;
-    return p;
+    return oi_cur_need_(c, n);
 }
 
-void oi_seek(oi_cur *c, uint64_t off)
-{
-    if (c->bad)
-        return;
-    if (off > c->v.n) {
-        fail(c);
-        return;
-    }
-    c->pos = (size_t)off;
-}
-
-void oi_skip(oi_cur *c, uint64_t n)
-{
-    need(c, n);
-}
-
-uint8_t oi_u8(oi_cur *c)
-{
-    const uint8_t *p = need(c, 1);
-    return p ? p[0] : 0;
-}
-
-uint16_t oi_u16(oi_cur *c)
-{
-    const uint8_t *p = need(c, 2);
-    return p ? oi_get16(p, c->big) : 0;
-}
-
-uint32_t oi_u32(oi_cur *c)
-{
-    const uint8_t *p = need(c, 4);
-    return p ? oi_get32(p, c->big) : 0;
-}
-
-uint64_t oi_u64(oi_cur *c)
-{
-    const uint8_t *p = need(c, 8);
-    return p ? oi_get64(p, c->big) : 0;
-}
-
-uint64_t oi_word(oi_cur *c, bool is64)
-{
-    return is64 ? oi_u64(c) : oi_u32(c);
-}
-
-uint64_t oi_uleb(oi_cur *c)
+uint64_t oi_uleb_long_(oi_cur *c)
 {
     uint64_t v = 0;
     size_t start = c->pos;
