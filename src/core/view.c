@@ -59,25 +59,31 @@ static const uint8_t *need(oi_cur *c, uint64_t n)
     return oi_cur_need_(c, n);
 }
 
+/* The uleb128 of more than one byte (oi_uleb reads one-byte values
+ * inline): one bound for the whole run instead of a check per byte. */
 uint64_t oi_uleb_long_(oi_cur *c)
 {
+    if (c->bad)
+        return 0;
+    const uint8_t *p = c->v.p + c->pos, *end = c->v.p + c->v.n;
     uint64_t v = 0;
-    size_t start = c->pos;
-    for (unsigned shift = 0;; shift += 7) {
-        const uint8_t *p = need(c, 1);
-        if (!p)
-            return 0;
-        uint64_t bits = *p & 0x7f;
+    unsigned shift = 0;
+    for (const uint8_t *q = p; q < end; q++, shift += 7) {
+        uint64_t bits = *q & 0x7f;
         /* at most 10 bytes, and the 10th may only carry bit 63 */
-        if (shift == 63 && (bits > 1 || (*p & 0x80))) {
-            c->pos = start;
+        if (shift == 63 && (bits > 1 || (*q & 0x80))) {
             fail(c);
             return 0;
         }
         v |= bits << shift;
-        if (!(*p & 0x80))
+        if (!(*q & 0x80)) {
+            c->pos += (size_t)(q - p) + 1;
             return v;
+        }
     }
+    c->pos = c->v.n;   /* ran off the end: bad where the next byte would be */
+    fail(c);
+    return 0;
 }
 
 int64_t oi_sleb(oi_cur *c)

@@ -122,6 +122,7 @@ const oi_format_ops oi_macho_ops = {
     .build_sections = macho_build_sections,
     .build_symbols = macho_build_symbols,
     .build_exports = macho_build_exports,
+    .exports_stream = true,
     .build_imports = macho_build_imports,
     .build_deps = macho_build_deps,
     .build_props = macho_build_props,

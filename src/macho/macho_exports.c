@@ -34,6 +34,17 @@ typedef struct trie_frame {
     uint32_t left;          /* edges not read yet */
 } trie_frame;
 
+/* What a walk does at each export: count it (the validating walk), make
+ * it (the building walk), or look it up in the nlist set (the exact
+ * comparison, when the fingerprints differ). */
+enum { WALK_MEASURE, WALK_EMIT, WALK_PROBE };
+
+/* A fingerprint of a set of names: their count and two sums of 64-bit
+ * hashes. */
+typedef struct name_print {
+    uint64_t n, s1, s2;
+} name_print;
+
 typedef struct trie_walk {
     oi_file *f;
     oi_view t;
@@ -42,7 +53,38 @@ typedef struct trie_walk {
     char *names;            /* emit mode: all names, back to back */
     uint64_t names_used, names_cap;
     macho_trie_stats st;
+    bool trusted;           /* emit mode over a trie the first walk found valid */
+    bool chunk_names;       /* streaming: names live until their chunk is handed over */
+    struct nlist_set *nl;   /* probe mode: the nlist exports each trie export is looked up in */
+    name_print print;       /* emit mode: of the exports that are not re-exports */
 } trie_walk;
+
+/* The trie and the external defined nlist symbols must name the same
+ * exports. The building walk takes a fingerprint of the trie's names as it
+ * makes the exports, one pass over the nlist symbols takes theirs, and when
+ * the two are equal (as in every linker's output) the sets are equal: the
+ * comparison then reads no name twice and keeps no table of names, so the
+ * exports can stream (oi_exports_each). When they differ, an exact
+ * comparison finds what is missing: a hash set of the nlist names, and a
+ * walk that looks each trie export up in it. A fingerprint can only wrongly
+ * say "equal" for two different sets with equal 128-bit sums of hashes;
+ * `check` (consistency.macho-trie) compares the sets exactly in any case. */
+typedef struct nlist_slot {
+    const char *name;       /* NULL: empty */
+    uint32_t idx;           /* nlist index */
+    uint32_t tag;           /* the hash's high bits, to skip most strcmps */
+} nlist_slot;
+
+typedef struct nlist_set {
+    size_t cap;             /* slots, a power of two */
+    nlist_slot *slot;
+    uint32_t *rep;          /* per nlist symbol: the first export of its name, or UINT32_MAX */
+    uint8_t *seen;          /* per nlist symbol: a trie export has its name */
+    const char **name;      /* per nlist symbol: its name if an export (into the file) */
+    uint32_t nread;         /* nlist symbols read (the first unreadable one stops) */
+    size_t nl_ext, only_trie;
+    const char *first_trie;
+} nlist_set;
 
 static oi_status trie_error(trie_walk *w, oi_status code, uint64_t at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -58,13 +100,43 @@ static oi_status trie_error(trie_walk *w, oi_status code, uint64_t at, const cha
                     w->t.n);
 }
 
+/* Two 64-bit hashes of a name, eight bytes a step (after one strlen); the
+ * first is the nlist set's. */
+static uint64_t name_hash2(const char *s, uint64_t *second)
+{
+    size_t n = strlen(s);
+    uint64_t h = 0x9e3779b97f4a7c15u ^ n, g = 0x6a09e667f3bcc909u ^ n;
+    for (; n >= 8; n -= 8, s += 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdu;
+        h ^= h >> 32;
+        g = (g + w) * 0xc2b2ae3d27d4eb4fu;
+        g ^= g >> 29;
+    }
+    uint64_t w = 0;
+    memcpy(&w, s, n);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+    g = (g + w) * 0x94d049bb133111ebu;
+    if (second)
+        *second = g ^ (g >> 31);
+    return h ^ (h >> 29);
+}
+
 static size_t name_hash(const char *s)
 {
-    size_t h = 2166136261u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    return h;
+    return (size_t)name_hash2(s, NULL);
 }
+
+static void print_add(name_print *np, const char *name)
+{
+    uint64_t g, h = name_hash2(name, &g);
+    np->n++;
+    np->s1 += h;
+    np->s2 += g * (h | 1);   /* not linear in the hashes, like the first sum */
+}
+
+static void nlist_set_probe(oi_file *f, nlist_set *ns, const char *name, bool reexport);
 
 /* Check the terminal information [at, at + size) of a node. */
 static oi_status check_terminal(trie_walk *w, uint64_t at, uint64_t size)
@@ -90,12 +162,15 @@ static oi_status check_terminal(trie_walk *w, uint64_t at, uint64_t size)
 
 /* Enter the node at `off`: mark it visited, check its terminal, count or
  * emit its export, and fill the frame that will read its edges. */
-static oi_status enter(trie_walk *w, uint32_t off, uint32_t name_len, bool emit,
+static oi_status enter(trie_walk *w, uint32_t off, uint32_t name_len, int mode,
                        trie_frame *fr)
 {
-    if (w->visited[off >> 3] & (1u << (off & 7)))
-        return trie_error(w, OI_CYCLE, off, "node 0x%x reached twice (a cycle)", off);
-    w->visited[off >> 3] |= (uint8_t)(1u << (off & 7));
+    /* a trusted walk follows the first walk, which saw every node once */
+    if (!w->trusted) {
+        if (w->visited[off >> 3] & (1u << (off & 7)))
+            return trie_error(w, OI_CYCLE, off, "node 0x%x reached twice (a cycle)", off);
+        w->visited[off >> 3] |= (uint8_t)(1u << (off & 7));
+    }
     oi_cur c = oi_cur_make(w->t, off, false);
     uint64_t term = oi_uleb(&c);
     if (!oi_ok(&c))
@@ -110,23 +185,35 @@ static oi_status enter(trie_walk *w, uint32_t off, uint32_t name_len, bool emit,
     if (!oi_ok(&c))
         return trie_error(w, OI_TRUNCATED, off, "node 0x%x: child count past the trie", off);
     if (term) {
-        oi_status st = check_terminal(w, term_at, term);
+        oi_status st = w->trusted ? OI_OK : check_terminal(w, term_at, term);
         if (st != OI_OK)
             return st;
-        if (emit) {
+        if (mode == WALK_EMIT) {
+            oi_export *e = oi_model_export(w->f);
+            if (!e)
+                return OI_NOMEM;
+            /* a new chunk began: the last one, and its names, were handed over */
+            if (w->chunk_names && w->f->t[OI_T_EXPORTS].vec.n == 1)
+                w->names_used = 0;
             uint64_t need = (uint64_t)name_len + 1;
             /* the measuring walk stopped here too when the trie is damaged:
              * end quietly, its diagnostic already says why */
-            if (need > w->names_cap - w->names_used)
+            if (need > w->names_cap - w->names_used) {
+                w->f->t[OI_T_EXPORTS].vec.n--;
                 return OI_LIMIT;
+            }
             char *name = w->names + w->names_used;
             memcpy(name, w->scratch, name_len);
             name[name_len] = 0;
             w->names_used += need;
-            oi_export *e = oi_model_export(w->f);
-            if (!e)
-                return OI_NOMEM;
             macho_trie_terminal(w->f, off, name, e);
+            if (e->target != OI_TARGET_REEXPORT)
+                print_add(&w->print, name);
+        } else if (mode == WALK_PROBE) {
+            oi_cur tc = oi_cur_make(w->t, term_at, false);
+            bool reexport = (oi_uleb(&tc) & EXPORT_SYMBOL_FLAGS_REEXPORT) != 0;
+            w->scratch[name_len] = 0;
+            nlist_set_probe(w->f, w->nl, w->scratch, reexport);
         } else {
             w->st.exports++;
             w->st.name_bytes += (uint64_t)name_len + 1;
@@ -138,7 +225,7 @@ static oi_status enter(trie_walk *w, uint32_t off, uint32_t name_len, bool emit,
     return OI_OK;
 }
 
-static oi_status walk(trie_walk *w, bool emit)
+static oi_status walk(trie_walk *w, int mode)
 {
     if (w->t.n == 0)
         return OI_OK;                   /* an empty trie exports nothing */
@@ -146,7 +233,7 @@ static oi_status walk(trie_walk *w, bool emit)
         return trie_error(w, OI_LIMIT, 0, "trie larger than 4 GiB");
     trie_frame stack[TRIE_MAX_DEPTH];
     size_t depth = 0;
-    oi_status st = enter(w, 0, 0, emit, &stack[depth++]);
+    oi_status st = enter(w, 0, 0, mode, &stack[depth++]);
     while (st == OI_OK && depth) {
         trie_frame *fr = &stack[depth - 1];
         if (fr->left == 0) {
@@ -177,12 +264,12 @@ static oi_status walk(trie_walk *w, bool emit)
             return trie_error(w, OI_MALFORMED, label_at, "name longer than the trie");
         if (depth == TRIE_MAX_DEPTH)
             return trie_error(w, OI_LIMIT, label_at, "trie deeper than %d edges", TRIE_MAX_DEPTH);
-        if (emit) {
+        if (mode != WALK_MEASURE) {
             if (name_len > w->st.max_name)
                 return OI_LIMIT;   /* as above: past where the measuring walk stopped */
             memcpy(w->scratch + fr->name_len, label, len);
         }
-        st = enter(w, (uint32_t)child, (uint32_t)name_len, emit, &stack[depth]);
+        st = enter(w, (uint32_t)child, (uint32_t)name_len, mode, &stack[depth]);
         depth++;
     }
     return st;
@@ -206,7 +293,7 @@ oi_status macho_trie_validate(oi_file *f)
     trie_walk w;
     oi_status st = walk_init(f, &w);
     if (st == OI_OK)
-        st = walk(&w, false);
+        st = walk(&w, WALK_MEASURE);
     free(w.visited);
     p->tstat = w.st;
     p->tstat.state = st == OI_OK ? 1 : -1;
@@ -277,61 +364,116 @@ void macho_trie_terminal(oi_file *f, size_t node, const char *name, oi_export *e
 
 /* ------------------------------------------------------------ nlist */
 
-/* The trie and the external defined nlist symbols must name the same
- * exports. One hash set of the trie's names, one pass over the nlists. */
-static void check_against_nlist(oi_file *f)
+static void nlist_set_free(nlist_set *ns)
+{
+    free(ns->slot);
+    free(ns->rep);
+    free(ns->seen);
+    free(ns->name);
+    memset(ns, 0, sizeof *ns);
+}
+
+/* The set of the external defined nlist names; false when there is
+ * nothing to compare (no symbol table) or no memory. */
+static bool nlist_set_build(oi_file *f, nlist_set *ns)
 {
     macho_priv *p = macho_p(f);
-    const oi_export *ex = f->t[OI_T_EXPORTS].vec.items;
-    size_t n = f->t[OI_T_EXPORTS].vec.n;
+    memset(ns, 0, sizeof *ns);
     if (!p->has_symtab || !p->nsyms)
-        return;
-    size_t cap = 16;
-    while (cap < 2 * n + 2)
-        cap *= 2;
-    uint32_t *slot = calloc(cap, sizeof *slot);   /* export index + 1, 0 = empty */
-    uint8_t *seen = calloc(n + 1, 1);
-    if (!slot || !seen)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        size_t h = name_hash(ex[i].name) & (cap - 1);
-        while (slot[h])
-            h = (h + 1) & (cap - 1);
-        slot[h] = (uint32_t)i + 1;
-    }
-    size_t nl_ext = 0, only_nlist = 0, only_trie = 0;
-    const char *first_nlist = NULL, *first_trie = NULL;
+        return false;
+    ns->rep = malloc((size_t)p->nsyms * sizeof *ns->rep);
+    ns->seen = calloc(p->nsyms, 1);
+    ns->name = malloc((size_t)p->nsyms * sizeof *ns->name);
+    if (!ns->rep || !ns->seen || !ns->name)
+        goto fail;
+    size_t next = 0;
     for (uint32_t i = 0; i < p->nsyms; i++) {
         macho_nlist nl;
         if (!macho_nlist_at(f, i, &nl))
             break;
-        if (!macho_nlist_is_export(&nl) || !nl.name)
-            continue;
-        nl_ext++;
-        size_t h = name_hash(nl.name) & (cap - 1);
-        while (slot[h] && strcmp(ex[slot[h] - 1].name, nl.name) != 0)
-            h = (h + 1) & (cap - 1);
-        if (slot[h])
-            seen[slot[h] - 1] = 1;
-        else if (only_nlist++ == 0)
-            first_nlist = nl.name;
+        ns->nread = i + 1;
+        ns->rep[i] = UINT32_MAX;
+        ns->name[i] = macho_nlist_is_export(&nl) ? nl.name : NULL;
+        if (ns->name[i])
+            next++;
     }
-    if (nl_ext == 0)
-        goto out;   /* a stripped symbol table says nothing about exports */
-    for (size_t i = 0; i < n; i++)
-        if (!seen[i] && ex[i].target != OI_TARGET_REEXPORT && only_trie++ == 0)
-            first_trie = ex[i].name;
-    if (only_trie)
+    ns->cap = 16;
+    while (ns->cap < next + next / 2 + 2)   /* at most two thirds full */
+        ns->cap *= 2;
+    ns->slot = calloc(ns->cap, sizeof *ns->slot);
+    if (!ns->slot)
+        goto fail;
+    for (uint32_t i = 0; i < ns->nread; i++) {
+        const char *nm = ns->name[i];
+        if (!nm)
+            continue;
+        ns->nl_ext++;
+        size_t hv = name_hash(nm), h = hv & (ns->cap - 1);
+        uint32_t tag = (uint32_t)(hv >> 32);
+        for (; ns->slot[h].name; h = (h + 1) & (ns->cap - 1))
+            if (ns->slot[h].tag == tag && strcmp(ns->slot[h].name, nm) == 0)
+                break;
+        if (!ns->slot[h].name)
+            ns->slot[h] = (nlist_slot){ nm, i, tag };
+        ns->rep[i] = ns->slot[h].idx;   /* a repeated name counts with its first */
+    }
+    return true;
+fail:
+    nlist_set_free(ns);
+    return false;
+}
+
+/* Find a trie export's name among the nlist names, and mark it seen. */
+static void nlist_set_probe(oi_file *f, nlist_set *ns, const char *name, bool reexport)
+{
+    size_t hv = name_hash(name);
+    uint32_t tag = (uint32_t)((uint64_t)hv >> 32);
+    for (size_t h = hv & (ns->cap - 1); ns->slot[h].name; h = (h + 1) & (ns->cap - 1)) {
+        if (ns->slot[h].tag == tag && strcmp(ns->slot[h].name, name) == 0) {
+            ns->seen[ns->slot[h].idx] = 1;
+            return;
+        }
+    }
+    if (!reexport && ns->only_trie++ == 0)
+        ns->first_trie = oi_arena_strdup(f->mem, name);
+}
+
+/* The fingerprint of the external defined nlist names (n = 0 when the
+ * symbol table names none, which says nothing about exports). */
+static name_print nlist_print(oi_file *f)
+{
+    macho_priv *p = macho_p(f);
+    name_print np = { 0, 0, 0 };
+    for (uint32_t i = 0; p->has_symtab && i < p->nsyms; i++) {
+        macho_nlist nl;
+        if (!macho_nlist_at(f, i, &nl))
+            break;
+        if (macho_nlist_is_export(&nl) && nl.name)
+            print_add(&np, nl.name);
+    }
+    return np;
+}
+
+static void nlist_set_report(oi_file *f, const nlist_set *ns)
+{
+    if (ns->nl_ext == 0)
+        return;   /* a stripped symbol table says nothing about exports */
+    size_t only_nlist = 0;
+    const char *first_nlist = NULL;
+    for (uint32_t i = 0; i < ns->nread; i++) {
+        if (ns->rep[i] == UINT32_MAX || ns->seen[ns->rep[i]])
+            continue;
+        if (only_nlist++ == 0)
+            first_nlist = ns->name[i];
+    }
+    if (ns->only_trie)
         OI_WARN_NOOFF(f, OI_MALFORMED, "macho/exports",
-                      "%zu trie exports have no external nlist symbol (first: %s)", only_trie,
-                      first_trie);
+                      "%zu trie exports have no external nlist symbol (first: %s)", ns->only_trie,
+                      ns->first_trie ? ns->first_trie : "<?>");
     if (only_nlist)
         OI_WARN_NOOFF(f, OI_MALFORMED, "macho/exports",
                       "%zu external nlist symbols are not in the exports trie (first: %s)",
                       only_nlist, first_nlist);
-out:
-    free(slot);
-    free(seen);
 }
 
 static oi_status exports_from_nlist(oi_file *f)
@@ -376,26 +518,60 @@ oi_status macho_build_exports(oi_file *f)
     if (st != OI_OK)
         return st;
     w.st.max_name = p->tstat.max_name;
+    w.trusted = vst == OI_OK;
+    /* streaming over a valid trie: the names of one chunk at a time */
+    w.chunk_names = w.trusted && f->xstream;
     w.names_cap = p->tstat.name_bytes;
+    if (w.chunk_names && f->xstream->chunk * ((uint64_t)p->tstat.max_name + 1) < w.names_cap)
+        w.names_cap = f->xstream->chunk * ((uint64_t)p->tstat.max_name + 1);
     w.scratch = oi_arena_alloc(f->mem, p->tstat.max_name + 1);
-    w.names = w.names_cap ? oi_arena_alloc(f->mem, w.names_cap) : w.scratch;
+    w.names = !w.names_cap ? w.scratch
+              : w.chunk_names ? malloc((size_t)w.names_cap) : oi_arena_alloc(f->mem, w.names_cap);
     if (!w.scratch || !w.names || w.names_cap > SIZE_MAX) {
+        if (w.chunk_names && w.names != w.scratch)
+            free(w.names);
         free(w.visited);
         return OI_ERROR_NOOFF(f, OI_LIMIT, "macho/trie",
                               "exports trie names need %llu bytes, over the memory cap",
                               (unsigned long long)w.names_cap);
     }
     if (!oi_model_reserve(f, OI_T_EXPORTS, p->tstat.exports)) {
-        free(w.visited);
-        return OI_NOMEM;
+        st = OI_NOMEM;
+    } else {
+        /* a repeat of the first walk's diagnostic is folded by oi_diag_add */
+        st = walk(&w, WALK_EMIT);
     }
-    /* a repeat of the first walk's diagnostic is folded by oi_diag_add */
-    st = walk(&w, true);
+    if (st == OI_OK && w.trusted) {
+        name_print np = nlist_print(f);
+        nlist_set ns;
+        if (np.n && (np.n != w.print.n || np.s1 != w.print.s1 || np.s2 != w.print.s2) &&
+            nlist_set_build(f, &ns)) {
+            w.nl = &ns;
+            if (walk(&w, WALK_PROBE) == OI_OK)
+                nlist_set_report(f, &ns);
+            nlist_set_free(&ns);
+        }
+    }
     free(w.visited);
+    if (w.chunk_names && w.names != w.scratch) {
+        /* the last chunk is handed over after this returns: its names must
+         * live on, so they move to the arena (one chunk's worth) */
+        char *keep = w.names_used ? oi_arena_alloc(f->mem, (size_t)w.names_used) : NULL;
+        if (keep)
+            memcpy(keep, w.names, (size_t)w.names_used);
+        uintptr_t lo = (uintptr_t)w.names, hi = lo + (uintptr_t)w.names_used;
+        oi_export *e = f->t[OI_T_EXPORTS].vec.items;
+        for (size_t i = 0; i < f->t[OI_T_EXPORTS].vec.n; i++) {
+            /* fwd_name may be the name itself (a re-export under its own name) */
+            uintptr_t a = (uintptr_t)e[i].name, b = (uintptr_t)e[i].fwd_name;
+            if (a >= lo && a < hi)
+                e[i].name = keep ? keep + (a - lo) : "<?>";
+            if (b >= lo && b < hi)
+                e[i].fwd_name = keep ? keep + (b - lo) : "<?>";
+        }
+        free(w.names);
+    }
     if (vst != OI_OK)
         return vst;
-    if (st != OI_OK)
-        return st;
-    check_against_nlist(f);
-    return OI_OK;
+    return st;
 }

@@ -450,6 +450,7 @@ const oi_format_ops oi_pe_ops = {
     .build_sections = pe_build_sections,
     .build_symbols = pe_build_symbols,
     .build_exports = pe_build_exports,
+    .exports_stream = true,
     .build_imports = pe_build_imports,
     .build_deps = pe_build_deps,
     .build_props = pe_build_props,

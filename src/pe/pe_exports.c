@@ -165,6 +165,7 @@ oi_status pe_build_exports(oi_file *f)
     pe_fwd_cache fc = { NULL, 0 };
     const char *prev = NULL;
     uint32_t unsorted = 0, first_bad = 0, dups = 0;
+    bool self_forwarders = false;
     for (uint32_t i = 0; i < nn; i++) {
         uint32_t name_rva = oi_get32(p->exp.names.p + (size_t)i * 4, false);
         uint16_t idx = oi_get16(p->exp.ords.p + (size_t)i * 2, false);
@@ -202,13 +203,30 @@ oi_status pe_build_exports(oi_file *f)
         }
         e->name = name ? name : "<?>";
         e->raw.b = i;
+        if (e->target == OI_TARGET_REEXPORT && !self_forwarders)
+            self_forwarders = pe_forwards_to_self(f, e->fwd_library);
     }
     p->exp.sorted = unsorted == 0;
-    /* forwarders back into this DLL can loop without any other file */
-    const oi_export *all = f->t[OI_T_EXPORTS].vec.items;
-    for (size_t i = 0; i < f->t[OI_T_EXPORTS].vec.n; i++)
-        if (all[i].target == OI_TARGET_REEXPORT && pe_forwards_to_self(f, all[i].fwd_library))
-            pe_follow_local(f, &all[i], NULL, NULL, true);
+    /* forwarders back into this DLL can loop without any other file: they
+     * are followed after the names are read (their warnings come after the
+     * name table's), from the tables again rather than from the exports
+     * made, which may have streamed away (oi_exports_each) */
+    for (uint32_t i = 0; self_forwarders && i < nn; i++) {
+        uint16_t idx = oi_get16(p->exp.ords.p + (size_t)i * 2, false);
+        if (idx >= nf)
+            continue;
+        uint32_t rva = oi_get32(p->exp.eat.p + (size_t)idx * 4, false);
+        const pe_dir *d = pe_dir_get(p, IMAGE_DIRECTORY_ENTRY_EXPORT);
+        if (!rva || !d || rva < d->rva || rva - d->rva >= d->size)
+            continue;   /* not a forwarder */
+        oi_export e = { .ordinal = -1, .fwd_ordinal = -1, .callconv_argbytes = -1 };
+        pe_export_slot(f, idx, NULL, NULL, &e);
+        const char *name = pe_rva_cstr(f, oi_get32(p->exp.names.p + (size_t)i * 4, false), NULL);
+        e.name = name ? name : "<?>";
+        e.raw.b = i;
+        if (pe_forwards_to_self(f, e.fwd_library))
+            pe_follow_local(f, &e, NULL, NULL, true);
+    }
     if (unsorted) {
         const char *a = pe_rva_cstr(f, oi_get32(p->exp.names.p + (size_t)(first_bad - 1) * 4, false), NULL);
         const char *b = pe_rva_cstr(f, oi_get32(p->exp.names.p + (size_t)first_bad * 4, false), NULL);
