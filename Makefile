@@ -76,8 +76,17 @@ $(LIB_SO): $(LIB_OBJ) src/libobjinspect.map
 	    -Wl,-z,relro,-z,now -o $@ $(LIB_OBJ) $(ALL_LDFLAGS) $(PKG_LIBS)
 	@ln -sf $(SONAME) $(BUILD)/libobjinspect.so
 
+# The CLI links libelf, zlib and zstd statically when their archives are
+# there (the -dev packages ship them): loading three shared libraries was
+# half of `objinspect --version` (bench/RESULTS.md, start-up). The shared
+# library keeps them dynamic. CLI_STATIC=0 links them dynamically.
+CLI_STATIC ?= 1
+STATIC_ARCHIVES := $(foreach l,elf z zstd,$(wildcard $(shell $(CC) -print-file-name=lib$(l).a)))
+CLI_STATIC_LIBS := -Wl,-Bstatic -lelf -lzstd -lz -Wl,-Bdynamic
+CLI_LIBS = $(if $(and $(filter 1,$(CLI_STATIC)),$(filter 3,$(words $(STATIC_ARCHIVES)))),$(CLI_STATIC_LIBS),$(PKG_LIBS))
+
 $(CLI): $(TOOL_OBJ) $(LIB_A)
-	$(CC) -o $@ $(TOOL_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS)
+	$(CC) -o $@ $(TOOL_OBJ) $(LIB_A) $(ALL_LDFLAGS) $(CLI_LIBS)
 
 PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCDIR@|$(INCDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' objinspect.pc.in
