@@ -1,5 +1,6 @@
-/* objinspect resolve FILE NAME[@VERSION]|#ORDINAL: one lookup the way the
- * platform loader does it, with --explain and --json. */
+/* objinspect resolve FILE NAME[@VERSION]|#ORDINAL...: lookups the way the
+ * platform loader does them, with --explain and --json ("-" reads names
+ * from stdin, one a line). */
 #include "cli.h"
 
 #include <inttypes.h>
@@ -97,11 +98,31 @@ static int resolve_one(const cli *c, oi_file *f, const char *query)
     return rc;
 }
 
+/* Names from stdin, one a line ("-" as NAME): many lookups, one process. */
+static int resolve_stdin(const cli *c, oi_file *f)
+{
+    int rc = EXIT_OK;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, stdin)) > 0) {
+        if (line[n - 1] == '\n')
+            line[--n] = 0;
+        if (n && line[n - 1] == '\r')
+            line[--n] = 0;
+        int r = resolve_one(c, f, line);
+        if (r > rc)
+            rc = r;
+    }
+    free(line);
+    return rc;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
     cli c;
     int rc = cli_parse(&c, argc, argv, 1, NULL, NULL);
-    if (rc < 0 && c.nargs != 2)
+    if (rc < 0 && c.nargs < 2)
         rc = cli_usage_error("%s", "resolve takes a FILE and a NAME");
     if (rc < 0) {
         oi_file *view;
@@ -109,7 +130,14 @@ int cmd_resolve(int argc, char **argv)
         if (!f) {
             rc = EXIT_INPUT;
         } else {
-            rc = resolve_one(&c, view, c.args[1]);
+            /* several NAMEs: one lookup each; the exit code is the worst */
+            rc = EXIT_OK;
+            for (int k = 1; k < c.nargs; k++) {
+                int r = strcmp(c.args[k], "-") == 0 ? resolve_stdin(&c, view)
+                                                    : resolve_one(&c, view, c.args[k]);
+                if (r > rc)
+                    rc = r;
+            }
             if (cli_report_first_error(f) && rc == EXIT_OK)
                 rc = EXIT_INPUT;
             oi_close(f);

@@ -223,6 +223,7 @@ static void print_import_json(json *j, const oi_import *im)
         json_null(j, "ordinal");
     json_bool(j, "weak", im->weak);
     json_bool(j, "delay", im->delay);
+    json_uint(j, "hint", im->hint);
     json_end_object(j);
 }
 
