@@ -1,6 +1,5 @@
-/* objinspect resolve FILE NAME[@VERSION]|#ORDINAL...: lookups the way the
- * platform loader does them, with --explain and --json ("-" reads names
- * from stdin, one a line). */
+/* objinspect resolve FILE NAME[@VERSION]|#ORDINAL: one lookup the way the
+ * platform loader does it, with --explain and --json. */
 #include "cli.h"
 
 #include <inttypes.h>
@@ -98,23 +97,31 @@ static int resolve_one(const cli *c, oi_file *f, const char *query)
     return rc;
 }
 
-/* Names from stdin, one a line ("-" as NAME): many lookups, one process. */
-static int resolve_stdin(const cli *c, oi_file *f)
+/* Each NAME after the FILE, or one name per line of standard input for
+ * "-": many lookups in one process (the conformance scripts look up every
+ * export of a file this way). The exit code is the worst seen. */
+static int resolve_names(const cli *c, oi_file *view)
 {
     int rc = EXIT_OK;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getline(&line, &cap, stdin)) > 0) {
-        if (line[n - 1] == '\n')
-            line[--n] = 0;
-        if (n && line[n - 1] == '\r')
-            line[--n] = 0;
-        int r = resolve_one(c, f, line);
-        if (r > rc)
-            rc = r;
+    for (int k = 1; k < c->nargs; k++) {
+        if (strcmp(c->args[k], "-") != 0) {
+            int r = resolve_one(c, view, c->args[k]);
+            if (r > rc)
+                rc = r;
+            continue;
+        }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        while ((len = getline(&line, &cap, stdin)) > 0) {
+            if (line[len - 1] == '\n')
+                line[len - 1] = 0;
+            int r = resolve_one(c, view, line);
+            if (r > rc)
+                rc = r;
+        }
+        free(line);
     }
-    free(line);
     return rc;
 }
 
@@ -123,21 +130,14 @@ int cmd_resolve(int argc, char **argv)
     cli c;
     int rc = cli_parse(&c, argc, argv, 1, NULL, NULL);
     if (rc < 0 && c.nargs < 2)
-        rc = cli_usage_error("%s", "resolve takes a FILE and a NAME");
+        rc = cli_usage_error("%s", "resolve takes a FILE and a NAME (or several, or - for stdin)");
     if (rc < 0) {
         oi_file *view;
         oi_file *f = cli_open(&c, c.args[0], &view);
         if (!f) {
             rc = EXIT_INPUT;
         } else {
-            /* several NAMEs: one lookup each; the exit code is the worst */
-            rc = EXIT_OK;
-            for (int k = 1; k < c.nargs; k++) {
-                int r = strcmp(c.args[k], "-") == 0 ? resolve_stdin(&c, view)
-                                                    : resolve_one(&c, view, c.args[k]);
-                if (r > rc)
-                    rc = r;
-            }
+            rc = resolve_names(&c, view);
             if (cli_report_first_error(f) && rc == EXIT_OK)
                 rc = EXIT_INPUT;
             oi_close(f);

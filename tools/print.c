@@ -196,6 +196,8 @@ void print_export_json(json *j, const char *key, const oi_export *e)
     json_uint(j, "size", e->size);
     json_str(j, "target", oi_target_name(e->target));
     json_str(j, "forwarder", e->forwarder);
+    json_str(j, "fwd_library", e->fwd_library);
+    json_str(j, "fwd_name", e->fwd_name);
     json_str(j, "callconv", oi_callconv_name(e->callconv));
     json_str(j, "callconv_source", oi_ccsource_name(e->callconv_source));
     if (e->callconv_argbytes >= 0)
