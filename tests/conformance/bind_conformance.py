@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""bind conformance: objinspect bind against glibc's own loader.
+
+For every native x86-64 ELF program and library under DIR (the fixtures),
+plus SYSTEM system programs from /usr/bin and SYSLIBS libraries from
+/usr/lib/x86_64-linux-gnu (environment, defaults 60 and 20), the bindings
+of `objinspect bind --json FILE` must equal what glibc reports with
+
+    LD_TRACE_LOADED_OBJECTS=1 LD_WARN=1 LD_BIND_NOW=1 LD_DEBUG=bindings \
+        /lib64/ld-linux-x86-64.so.2 FILE
+
+(what ldd -r does: every relocation of every object is processed, the program is
+never run). Compared, as sets of tuples:
+  bound:      (referencing file, symbol, version, defining file)
+  unresolved: (referencing file, symbol, version) from ld.so's
+              "undefined symbol" and "not defined in file ... with link time
+              reference" lines.
+
+Normalisation, and why:
+  - file names are compared after realpath(): ld.so prints the name it
+    found a file under (/lib/x86_64-linux-gnu vs /usr/lib/... on a merged-usr
+    system, /lib64/ld-linux-x86-64.so.2 for the interpreter); objinspect
+    prints the path it searched. Both name the same file.
+  - duplicates are dropped: ld.so prints one line per lookup, and looks a
+    symbol up once per relocation except when its one-entry cache hits.
+  - linux-vdso.so.1 lines are dropped: the vDSO is not a file, and ld.so's
+    lookups in it (__vdso_*) are not relocations of any object.
+  - relocations of ld.so itself are not compared: in trace mode ld.so does
+    not relocate itself a second time, so there is no oracle line for them
+    (objinspect still uses ld.so as a provider, which is compared). The run
+    mode below covers them for the fixture programs.
+  - weak references that stay unbound have no line on either side (ld.so
+    prints nothing for them; objinspect reports them as weak-unbound).
+For the fixture programs (built here and safe to run) the same comparison
+is also made in run mode (LD_DEBUG=bindings LD_BIND_NOW=1 ./prog), which
+adds ld.so's own relocations and lookups made by libc at run time; those
+extra lookups (ones with no relocation behind them: the referencing file
+has no dynamic relocation naming the symbol) are dropped and counted.
+"""
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+
+RTLD = "/lib64/ld-linux-x86-64.so.2"
+BIND_RE = re.compile(r"binding file (.*?) \[\d+\] to (.*?) \[\d+\]: (?:normal|protected) "
+                     r"symbol `(.*?)'(?: \[(.*?)\])?$")
+UNDEF_RE = re.compile(r"undefined symbol: (.+?)(?:, version (\S+))?\s+\((.*)\)\s*$")
+NOVER_RE = re.compile(r"(.*?): symbol (\S+) version (\S+) not defined in file (\S+) with link "
+                      r"time reference")
+
+
+def real(p):
+    return os.path.realpath(p) if p and p.startswith("/") else p
+
+
+def elf_info(path):
+    """(is x86-64 ELF, has PT_INTERP of glibc's ld.so, is ET_DYN) from the header bytes."""
+    try:
+        with open(path, "rb") as f:
+            h = f.read(64)
+    except OSError:
+        return None
+    if len(h) < 64 or h[:4] != b"\x7fELF" or h[4] != 2 or h[5] != 1:
+        return None
+    machine = int.from_bytes(h[18:20], "little")
+    etype = int.from_bytes(h[16:18], "little")
+    if machine != 62 or etype not in (2, 3):
+        return None
+    return etype
+
+
+def interp_of(path):
+    out = subprocess.run(["readelf", "-lW", path], capture_output=True, text=True).stdout
+    m = re.search(r"Requesting program interpreter: (.*?)\]", out)
+    return m.group(1) if m else None
+
+
+def has_dynamic(path):
+    out = subprocess.run(["readelf", "-dW", path], capture_output=True, text=True).stdout
+    return "(NEEDED)" in out
+
+
+def candidates(root_dir, want_programs, want_libs):
+    files = []
+    for dirpath, _, names in os.walk(root_dir):
+        for n in sorted(names):
+            p = os.path.join(dirpath, n)
+            if os.path.islink(p) or not os.path.isfile(p):
+                continue
+            files.append(p)
+    return files
+
+
+def pick(paths, limit, kind):
+    out = []
+    for p in sorted(paths):
+        if len(out) >= limit:
+            break
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        if not stat.S_ISREG(st.st_mode) or st.st_mode & (stat.S_ISUID | stat.S_ISGID):
+            continue
+        et = elf_info(p)
+        if et is None:
+            continue
+        if kind == "program" and interp_of(p) != RTLD:
+            continue
+        if kind == "library" and (et != 3 or interp_of(p) is not None or not has_dynamic(p)):
+            continue
+        out.append(p)
+    return out
+
+
+def ld_so(path, run=False):
+    env = dict(os.environ)
+    for k in list(env):
+        if k.startswith("LD_"):
+            del env[k]
+    env.update(LD_DEBUG="bindings", LD_BIND_NOW="1")
+    if run:
+        cmd = [path]
+    else:
+        env.update(LD_WARN="1", LD_TRACE_LOADED_OBJECTS="1")
+        cmd = [RTLD, path]
+    try:
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60,
+                           stdin=subprocess.DEVNULL, errors="replace")
+    except subprocess.TimeoutExpired:
+        return None, None
+    bound, unres = set(), set()
+    for line in (p.stderr + "\n" + p.stdout).splitlines():
+        line = re.sub(r"^\s*\d+:\s*", "", line)
+        m = BIND_RE.search(line)
+        if m:
+            ref, to, sym, ver = m.groups()
+            if ref == "linux-vdso.so.1" or to == "linux-vdso.so.1":
+                continue
+            bound.add((real(ref), sym, ver or "", real(to)))
+            continue
+        m = NOVER_RE.search(line)
+        if m:
+            unres.add((real(m.group(1).strip()), m.group(2), m.group(3)))
+            continue
+        m = UNDEF_RE.search(line)
+        if m:
+            sym, ver, ref = m.groups()
+            unres.add((real(ref), sym, ver or ""))
+    return bound, unres
+
+
+def objinspect(oi, path):
+    p = subprocess.run([oi, "bind", "--json", path], capture_output=True, text=True,
+                       timeout=300, errors="replace")
+    if p.returncode not in (0, 1):
+        return None
+    d = json.loads(p.stdout)
+    objs = d["objects"]
+    rtld = os.path.realpath(RTLD)
+    interp = {o["index"] for o in objs if o["path"] and real(o["path"]) == rtld}
+    bound, unres, relocs = set(), set(), set()
+    for b in d["bindings"]:
+        ref = real(objs[b["importer"]]["path"])
+        relocs.add((ref, b["name"]))
+        if b["importer"] in interp:
+            continue
+        if b["state"] == "bound":
+            bound.add((ref, b["name"], b["version"] or "", real(objs[b["provider"]]["path"])))
+        elif b["state"] in ("unresolved",):
+            unres.add((ref, b["name"], b["version"] or ""))
+    return bound, unres, relocs, interp, d
+
+
+def compare(label, path, ours, theirs, mism, limit=20):
+    only_ours, only_theirs = ours - theirs, theirs - ours
+    for t in sorted(only_theirs)[:limit]:
+        print(f"MISMATCH {label} {path}: ld.so {t} not in objinspect")
+    for t in sorted(only_ours)[:limit]:
+        print(f"MISMATCH {label} {path}: objinspect {t} not in ld.so")
+    return len(only_ours) + len(only_theirs)
+
+
+def main():
+    oi, fixdir = sys.argv[1], sys.argv[2]
+    nsys = int(os.environ.get("SYSTEM", "60"))
+    nlibs = int(os.environ.get("SYSLIBS", "20"))
+    fix_files = candidates(fixdir, True, True) if os.path.isdir(fixdir) else []
+    fix_progs = pick(fix_files, 10**6, "program")
+    fix_libs = pick(fix_files, 10**6, "library")
+    sys_progs = pick([os.path.join("/usr/bin", n) for n in os.listdir("/usr/bin")], nsys,
+                     "program") if nsys else []
+    sys_libs = pick([os.path.join("/usr/lib/x86_64-linux-gnu", n)
+                     for n in os.listdir("/usr/lib/x86_64-linux-gnu")], nlibs,
+                    "library") if nlibs else []
+    files = [(p, False) for p in fix_progs + fix_libs + sys_progs + sys_libs]
+    files += [(p, True) for p in fix_progs]
+    nfiles, nbind, mism, extra = 0, 0, 0, 0
+    for path, run in files:
+        path = os.path.realpath(path)
+        theirs_b, theirs_u = ld_so(path, run)
+        if theirs_b is None:
+            print(f"SKIP {path}: ld.so timed out")
+            continue
+        r = objinspect(oi, path)
+        if r is None:
+            print(f"MISMATCH {path}: objinspect bind failed")
+            mism += 1
+            continue
+        ours_b, ours_u, relocs, interp, _ = r
+        label = "run" if run else "list"
+        if run:
+            # run mode: ld.so's own relocations are there; lookups with no
+            # relocation behind them (libc's dlsym-style calls) are dropped
+            d = r[4]
+            objs = d["objects"]
+            for b in d["bindings"]:
+                if b["importer"] in interp and b["state"] == "bound":
+                    ours_b.add((real(objs[b["importer"]]["path"]), b["name"],
+                                b["version"] or "", real(objs[b["provider"]]["path"])))
+            kept = {t for t in theirs_b if (t[0], t[1]) in relocs}
+            extra += len(theirs_b) - len(kept)
+            theirs_b = kept
+            theirs_u = set()
+            ours_u = set()
+        else:
+            rtld = os.path.realpath(RTLD)
+            theirs_b = {t for t in theirs_b if t[0] != rtld}
+        nfiles += 1
+        nbind += len(theirs_b | ours_b)
+        mism += compare(label, path, ours_b, theirs_b, mism)
+        mism += compare(label + "-unresolved", path, ours_u, theirs_u, mism)
+    print(f"conformance bind: {nfiles} files ({len(fix_progs)} fixture programs, "
+          f"{len(fix_libs)} fixture libraries, {len(sys_progs)} system programs, "
+          f"{len(sys_libs)} system libraries; fixture programs also run), "
+          f"{nbind} bindings, {mism} mismatches"
+          + (f" ({extra} run-time lookups without a relocation dropped)" if extra else ""))
+    return 1 if mism else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
