@@ -28,8 +28,9 @@
  * DF_SYMBOLIC), each object asked through its own hash table with the
  * relocation's version rules. A copy relocation skips the executable; a
  * PLT relocation does not bind an executable's canonical PLT entry; a
- * protected reference binds to its own definition; a versioned reference
- * missing from the library its verneed names is an error there. A weak
+ * protected reference binds to its own definition (glibc 2.36 does not
+ * stop at the library a verneed names: a versioned reference it lacks is
+ * looked for in the rest of the scope, and reported undefined). A weak
  * reference may stay unbound. Each (symbol, class) of an object is looked up
  * once, as ld.so's one-entry cache mostly does.
  */
@@ -232,6 +233,13 @@ const char *rs_elf_expand(oi_bind *b, const rs_object *o, const char *element)
 
 /* ------------------------------------------------------------ closure */
 
+/* The ELF model lists "hash", "bind_now" and "textrel" exactly when the file
+ * has a dynamic table (README, ELF properties). */
+static bool has_dynamic(oi_file *f)
+{
+    return rs_prop(f, "hash") != NULL;
+}
+
 static bool accept_elf(oi_bind *b, oi_file *f, const char *path)
 {
     const oi_file_info *in = oi_info(f);
@@ -246,6 +254,8 @@ static bool accept_elf(oi_bind *b, oi_file *f, const char *path)
         why = "another machine";
     else if (!in->type || (strcmp(in->type, "shared") != 0 && strcmp(in->type, "pie") != 0))
         why = "not a shared object";
+    else if (!has_dynamic(f))
+        why = "no dynamic section";
     else if (has_flag(f, "flags_1", "PIE"))
         why = "a position-independent executable, which ld.so does not load as a library";
     if (why)
@@ -504,15 +514,6 @@ typedef struct ref {
     bool weak, defined, protected_;
 } ref;
 
-static bool object_is(oi_bind *b, size_t k, const char *name)
-{
-    rs_object *o = rs_obj(b, k);
-    for (size_t i = 0; i < o->names.n; i++)
-        if (strcmp(rs_str_at(&o->names, i), name) == 0)
-            return true;
-    return false;
-}
-
 static bool try_object(oi_bind *b, size_t m, const ref *r, oi_lookup_result *res)
 {
     rs_object *M = rs_obj(b, m);
@@ -547,13 +548,6 @@ static void bind_ref(oi_bind *b, unique_table *uq, size_t li, const ref *r)
         if (try_object(b, m, r, &res)) {
             hit = m;
             break;
-        }
-        if (r->version && r->library && object_is(b, m, r->library)) {
-            im->state = OI_UNRESOLVED;
-            im->note = oi_arena_printf(&b->arena,
-                                       "version %s not defined in file %s with link time "
-                                       "reference", r->version, r->library);
-            return;
         }
     }
     if (hit == RS_NONE) {
@@ -595,6 +589,11 @@ static void bind_ref(oi_bind *b, unique_table *uq, size_t li, const ref *r)
 static void bind_object(oi_bind *b, unique_table *uq, size_t li)
 {
     oi_file *f = rs_obj(b, li)->pub.file;
+    if (!has_dynamic(f)) {
+        rs_note(b, OI_UNSUPPORTED, "bind/elf", "%s: object file has no dynamic section: "
+                "ld.so refuses to load it", rs_obj(b, li)->pub.path);
+        return;
+    }
     const oi_reloc *rl;
     size_t n;
     oi_relocations(f, &rl, &n);

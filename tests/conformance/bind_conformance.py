@@ -47,7 +47,7 @@ import sys
 RTLD = "/lib64/ld-linux-x86-64.so.2"
 BIND_RE = re.compile(r"binding file (.*?) \[\d+\] to (.*?) \[\d+\]: (?:normal|protected) "
                      r"symbol `(.*?)'(?: \[(.*?)\])?$")
-UNDEF_RE = re.compile(r"undefined symbol: (.+?)(?:, version (\S+))?\s+\((.*)\)\s*$")
+UNDEF_RE = re.compile(r"^undefined symbol: (.+?)(?:, version (\S+))?\t\((.*)\)\s*$")
 NOVER_RE = re.compile(r"(.*?): symbol (\S+) version (\S+) not defined in file (\S+) with link "
                       r"time reference")
 
@@ -79,8 +79,8 @@ def interp_of(path):
 
 
 def has_dynamic(path):
-    out = subprocess.run(["readelf", "-dW", path], capture_output=True, text=True).stdout
-    return "(NEEDED)" in out
+    out = subprocess.run(["readelf", "-lW", path], capture_output=True, text=True).stdout
+    return re.search(r"^\s+DYNAMIC\s", out, re.M) is not None
 
 
 def candidates(root_dir, want_programs, want_libs):
@@ -132,6 +132,8 @@ def ld_so(path, run=False):
                            stdin=subprocess.DEVNULL, errors="replace")
     except subprocess.TimeoutExpired:
         return None, None
+    if run and (p.returncode == 127 or "not found (required by" in p.stderr):
+        return "unloadable", None
     bound, unres = set(), set()
     for line in (p.stderr + "\n" + p.stdout).splitlines():
         line = re.sub(r"^\s*\d+:\s*", "", line)
@@ -198,12 +200,17 @@ def main():
                     "library") if nlibs else []
     files = [(p, False) for p in fix_progs + fix_libs + sys_progs + sys_libs]
     files += [(p, True) for p in fix_progs]
-    nfiles, nbind, mism, extra = 0, 0, 0, 0
+    nfiles, nbind, mism, extra, unloadable = 0, 0, 0, 0, 0
     for path, run in files:
         path = os.path.realpath(path)
         theirs_b, theirs_u = ld_so(path, run)
         if theirs_b is None:
             print(f"SKIP {path}: ld.so timed out")
+            continue
+        if theirs_b == "unloadable":
+            # ld.so refuses to start it (a missing library or version): only
+            # the ldd -r comparison above applies
+            unloadable += 1
             continue
         r = objinspect(oi, path)
         if r is None:
@@ -237,7 +244,9 @@ def main():
           f"{len(fix_libs)} fixture libraries, {len(sys_progs)} system programs, "
           f"{len(sys_libs)} system libraries; fixture programs also run), "
           f"{nbind} bindings, {mism} mismatches"
-          + (f" ({extra} run-time lookups without a relocation dropped)" if extra else ""))
+          + (f"; {extra} run-time lookups without a relocation dropped" if extra else "")
+          + (f"; {unloadable} fixture programs ld.so refuses to start compared in ldd mode only"
+             if unloadable else ""))
     return 1 if mism else 0
 
 
