@@ -118,8 +118,9 @@ static void print_binding_text(FILE *o, const oi_bind *b, const oi_bind_import *
         out_escaped(o, im->library);
         fputc(')', o);
     }
+    bool delay_how = im->how && strcmp(im->how, "delay") == 0;
     fprintf(o, " %s%s%s", im->how ? im->how : "", im->weak ? " weak" : "",
-            im->delay ? " delay" : "");
+            im->delay && !delay_how ? " delay" : "");
     if (im->state != OI_BOUND) {
         fprintf(o, ": %s", oi_bind_state_name(im->state));
         if (im->note) {
