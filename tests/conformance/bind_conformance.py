@@ -31,7 +31,7 @@ Normalisation, and why:
     mode below covers them for the fixture programs.
   - weak references that stay unbound have no line on either side (ld.so
     prints nothing for them; objinspect reports them as weak-unbound).
-For the fixture programs (built here and safe to run) the same comparison
+For the fixture programs under DIR/bind/elf (built here and safe to run) the same comparison
 is also made in run mode (LD_DEBUG=bindings LD_BIND_NOW=1 ./prog), which
 adds ld.so's own relocations and lookups made by libc at run time; those
 extra lookups (ones with no relocation behind them: the referencing file
@@ -39,6 +39,8 @@ has no dynamic relocation naming the symbol) are dropped and counted.
 """
 import json
 import os
+
+import bind_peers
 import re
 import stat
 import subprocess
@@ -116,6 +118,25 @@ def pick(paths, limit, kind):
     return out
 
 
+def foreign_kind(path):
+    """"pe" for a PE image, "macho" for a thin Mach-O executable, dylib or
+    bundle, else None (from the header bytes)."""
+    try:
+        with open(path, "rb") as f:
+            h = f.read(4096)
+    except OSError:
+        return None
+    if h[:2] == b"MZ" and len(h) >= 0x40:
+        off = int.from_bytes(h[0x3C:0x40], "little")
+        if off + 24 <= len(h) and h[off:off + 4] == b"PE\0\0":
+            chars = int.from_bytes(h[off + 22:off + 24], "little")
+            return "pe" if chars & 0x2 else None   # IMAGE_FILE_EXECUTABLE_IMAGE
+        return None
+    if h[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe") and len(h) >= 16:
+        return "macho" if int.from_bytes(h[12:16], "little") in (2, 6, 8) else None
+    return None
+
+
 def ld_so(path, run=False):
     env = dict(os.environ)
     for k in list(env):
@@ -187,7 +208,7 @@ def compare(label, path, ours, theirs, mism, limit=20):
 
 
 def main():
-    oi, fixdir = sys.argv[1], sys.argv[2]
+    oi, fixdir = sys.argv[1], os.path.realpath(sys.argv[2])
     nsys = int(os.environ.get("SYSTEM", "60"))
     nlibs = int(os.environ.get("SYSLIBS", "20"))
     fix_files = candidates(fixdir, True, True) if os.path.isdir(fixdir) else []
@@ -199,7 +220,9 @@ def main():
                      for n in os.listdir("/usr/lib/x86_64-linux-gnu")], nlibs,
                     "library") if nlibs else []
     files = [(p, False) for p in fix_progs + fix_libs + sys_progs + sys_libs]
-    files += [(p, True) for p in fix_progs]
+    # run mode only for the programs built here for it (never the corpus's)
+    files += [(p, True) for p in fix_progs if os.path.realpath(p).startswith(
+        os.path.join(fixdir, "bind", "elf") + os.sep)]
     nfiles, nbind, mism, extra, unloadable = 0, 0, 0, 0, 0
     for path, run in files:
         path = os.path.realpath(path)
@@ -240,9 +263,32 @@ def main():
         nbind += len(theirs_b | ours_b)
         mism += compare(label, path, ours_b, theirs_b, mism)
         mism += compare(label + "-unresolved", path, ours_u, theirs_u, mism)
+    # PE and Mach-O roots under DIR, against the peer tools (bind_peers.py);
+    # named mutations are broken on purpose and have tests of their own
+    npe = nmacho = 0
+    dylib_dirs = sorted({dp for dp, _, ns in os.walk(fixdir) for n in ns if n.endswith(".dylib")})
+    macho_l = []
+    for dd in dylib_dirs:
+        macho_l += ["-L", dd]
+    for p in (sorted(fix_files) if os.path.isdir(fixdir) else []):
+        if "/mutated/" in p:
+            continue
+        kind = foreign_kind(p)
+        if kind is None:
+            continue
+        if kind == "pe":
+            nb, mm = bind_peers.pe_check(oi, p, print)
+            npe += 1
+        else:
+            nb, mm = bind_peers.macho_check(oi, p, macho_l, print)
+            nmacho += 1
+        nfiles += 1
+        nbind += nb
+        mism += mm
     print(f"conformance bind: {nfiles} files ({len(fix_progs)} fixture programs, "
           f"{len(fix_libs)} fixture libraries, {len(sys_progs)} system programs, "
-          f"{len(sys_libs)} system libraries; fixture programs also run), "
+          f"{len(sys_libs)} system libraries, fixture programs also run; {npe} PE and "
+          f"{nmacho} Mach-O files against llvm-readobj/llvm-objdump), "
           f"{nbind} bindings, {mism} mismatches"
           + (f"; {extra} run-time lookups without a relocation dropped" if extra else "")
           + (f"; {unloadable} fixture programs ld.so refuses to start compared in ldd mode only"
