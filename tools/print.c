@@ -2,6 +2,7 @@
 #include "out.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *endian_name(const oi_file_info *in)
@@ -160,6 +161,24 @@ void print_file_text(FILE *o, oi_file *f, const print_opts *po)
         out_escaped(o, interp);
         fputc('\n', o);
     }
+    /* PE: the facts people look up first */
+    static const struct { const char *key, *label; } pe_facts[] = {
+        { "subsystem", "subsystem" }, { "subsystem_version", "version" },
+        { "chpe", "hybrid" }, { "dll_characteristics", "DllCharacteristics" },
+        { "clr_version", ".NET" },
+        { "pdb", "PDB" },
+    };
+    bool any = false;
+    for (size_t i = 0; in->format == OI_FORMAT_PE && i < sizeof pe_facts / sizeof pe_facts[0]; i++) {
+        const char *v = prop(f, pe_facts[i].key);
+        if (!v || !*v)
+            continue;
+        fprintf(o, "%s%s: ", any ? "   " : "  ", pe_facts[i].label);
+        out_escaped(o, v);
+        any = true;
+    }
+    if (any)
+        fputc('\n', o);
     const oi_dependency *d;
     size_t nd;
     oi_dependencies(f, &d, &nd);
@@ -198,6 +217,10 @@ void print_export_json(json *j, const char *key, const oi_export *e)
     json_str(j, "forwarder", e->forwarder);
     json_str(j, "fwd_library", e->fwd_library);
     json_str(j, "fwd_name", e->fwd_name);
+    if (e->fwd_ordinal >= 0)
+        json_int(j, "fwd_ordinal", e->fwd_ordinal);
+    else
+        json_null(j, "fwd_ordinal");
     json_str(j, "callconv", oi_callconv_name(e->callconv));
     json_str(j, "callconv_source", oi_ccsource_name(e->callconv_source));
     if (e->callconv_argbytes >= 0)
@@ -246,6 +269,56 @@ static void print_diags_json(json *j, oi_file *f)
         json_end_object(j);
     }
     json_end_array(j);
+}
+
+/* Properties ordered by key, then by position, so equal keys group in file
+ * order (qsort is not stable; the position breaks ties). */
+typedef struct prop_ref {
+    const oi_property *p;
+    size_t pos;
+} prop_ref;
+
+static int prop_cmp(const void *a, const void *b)
+{
+    const prop_ref *x = a, *y = b;
+    int c = strcmp(x->p->key, y->p->key);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* "properties" maps each key to its first value, so every value stays a
+ * string; "property_values" maps each key to all its values in file order,
+ * for keys that repeat (one Mach-O rpath per LC_RPATH). Grouping sorts, so a
+ * file with many repeated keys costs n log n, not n^2. */
+static void print_properties_json(json *j, oi_file *f)
+{
+    const oi_property *pr;
+    size_t np;
+    oi_properties(f, &pr, &np);
+    prop_ref *r = np ? malloc(np * sizeof *r) : NULL;
+    if (!r)
+        np = 0;
+    for (size_t i = 0; i < np; i++)
+        r[i] = (prop_ref){ &pr[i], i };
+    if (np > 1)
+        qsort(r, np, sizeof *r, prop_cmp);
+    json_begin_object(j, "properties");
+    for (size_t i = 0; i < np; i++)
+        if (i == 0 || strcmp(r[i].p->key, r[i - 1].p->key) != 0)
+            json_str(j, r[i].p->key, r[i].p->value);
+    json_end_object(j);
+    json_begin_object(j, "property_values");
+    for (size_t i = 0; i < np; i++) {
+        if (i == 0 || strcmp(r[i].p->key, r[i - 1].p->key) != 0) {
+            if (i)
+                json_end_array(j);
+            json_begin_array(j, r[i].p->key);
+        }
+        json_str(j, NULL, r[i].p->value);
+    }
+    if (np)
+        json_end_array(j);
+    json_end_object(j);
+    free(r);
 }
 
 void print_file_json(json *j, oi_file *f, const print_opts *po)
@@ -297,13 +370,7 @@ void print_file_json(json *j, oi_file *f, const print_opts *po)
     }
     json_end_array(j);
 
-    const oi_property *pr;
-    size_t np;
-    oi_properties(f, &pr, &np);
-    json_begin_object(j, "properties");
-    for (size_t i = 0; i < np; i++)
-        json_str(j, pr[i].key, pr[i].value);
-    json_end_object(j);
+    print_properties_json(j, f);
 
     const oi_export *e;
     size_t ne;

@@ -275,6 +275,79 @@ static bool section_bytes(const oi_file *f, const pe_section *s, oi_view *out)
     return s && s->raw_off && oi_view_sub(f->data, s->raw_off, s->raw_size, out);
 }
 
+extern const oi_format_ops oi_coff_ops;
+
+/* The first undefined external of a COFF member whose name contains
+ * `part` (at the start, or after one '_'), or NULL. */
+static const char *undefined_named(oi_file *f, const char *part, bool suffix)
+{
+    pe_priv *p = pe_p(f);
+    oi_view tab;
+    if (!pe_symtab_view(f, &tab))
+        return NULL;
+    size_t plen = strlen(part);
+    for (uint32_t i = 0; i < p->nsymbols; i++) {
+        oi_symbol s;
+        i += pe_symbol_at(f, tab, i, NULL, 0, &s);
+        if (s.defined || s.binding == OI_BIND_LOCAL)
+            continue;
+        size_t n = strlen(s.name);
+        if (suffix ? n > plen && strcmp(s.name + n - plen, part) == 0
+                   : strncmp(s.name, part, plen) == 0 ||
+                     (s.name[0] == '_' && strncmp(s.name + 1, part, plen) == 0))
+            return s.name;
+    }
+    return NULL;
+}
+
+/* True when a COFF member defines an external symbol ending in suffix. */
+static bool defines_suffix(oi_file *f, const char *suffix)
+{
+    pe_priv *p = pe_p(f);
+    oi_view tab;
+    if (!pe_symtab_view(f, &tab))
+        return false;
+    size_t sl = strlen(suffix);
+    for (uint32_t i = 0; i < p->nsymbols; i++) {
+        oi_symbol s;
+        i += pe_symbol_at(f, tab, i, NULL, 0, &s);
+        size_t n = strlen(s.name);
+        if (s.defined && s.binding != OI_BIND_LOCAL && n > sl && strcmp(s.name + n - sl, suffix) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The archive member defining sym, opened, when it is a COFF object. */
+static oi_file *member_defining(oi_file *ar, const char *sym)
+{
+    size_t k;
+    oi_file *m;
+    if (!sym || !oi_ar_member_defining(ar, sym, &k) || oi_child(ar, k, &m) != OI_OK ||
+        m->ops != &oi_coff_ops)
+        return NULL;
+    return m;
+}
+
+/* The DLL a GNU long-format import member imports from. The member refers
+ * to its library's head object through an undefined "_head_..." symbol; the
+ * head refers to the tail through an undefined "..._iname"; the tail's
+ * .idata$7 holds the DLL name. The archive's symbol index finds both, as
+ * the linker does. NULL when a link is missing. */
+static const char *long_import_dll(oi_file *f)
+{
+    oi_file *ar = f->root;
+    if (ar == f || ar->info.format != OI_FORMAT_AR)
+        return NULL;
+    oi_file *head = member_defining(ar, undefined_named(f, "_head_", false));
+    oi_file *tail = head ? member_defining(ar, undefined_named(head, "_iname", true)) : NULL;
+    const pe_section *t = tail ? section_named(pe_p(tail), ".idata$7") : NULL;
+    oi_view v;
+    if (!t || !section_bytes(tail, t, &v))
+        return NULL;
+    return oi_view_cstr(v, 0);
+}
+
 static oi_status long_import(oi_file *f, pe_priv *p)
 {
     const pe_section *hn = section_named(p, ".idata$6"), *ilt = section_named(p, ".idata$4");
@@ -290,6 +363,7 @@ static oi_status long_import(oi_file *f, pe_priv *p)
     oi_import *im = oi_model_import(f);
     if (!im)
         return OI_NOMEM;
+    im->library = long_import_dll(f);
     if (by_ord) {
         im->ordinal = (int64_t)(t & 0xffff);
         im->raw.a = (uint32_t)im->ordinal;
@@ -350,11 +424,11 @@ static oi_status coff_build_deps(oi_file *f)
     if (p->kind == PE_KIND_SHORT_IMPORT) {
         dll = p->imp.dll;
     } else {
-        /* the tail member of a GNU import library: .idata$7 is the DLL name */
+        /* the tail member of a GNU import library defines "..._iname",
+         * the DLL name in its .idata$7 */
         const pe_section *s = section_named(p, ".idata$7");
         oi_view v;
-        if (s && !section_named(p, ".idata$4") && section_bytes(f, s, &v) && v.n > 1 &&
-            v.p[0] >= 0x20)
+        if (s && defines_suffix(f, "_iname") && section_bytes(f, s, &v) && v.n > 1)
             dll = oi_view_cstr(v, 0);
     }
     if (!dll)

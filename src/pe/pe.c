@@ -424,14 +424,9 @@ static oi_status pe_open(oi_file *f)
     in->big_endian = false;
     in->machine_raw = p->machine;
     in->machine = pe_machine_name(p->machine);
-    /* ARM64EC images say AMD64 and ARM64X images ARM64 in the header: the
-     * CHPE metadata of the load configuration tells them apart */
-    if (p->lc.has_chpe && p->lc.chpe_metadata) {
-        if (p->machine == IMAGE_FILE_MACHINE_AMD64)
-            in->machine = "arm64ec";
-        else if (p->machine == IMAGE_FILE_MACHINE_ARM64)
-            in->machine = "arm64x";
-    }
+    /* ARM64EC images say AMD64 and ARM64X images ARM64 in the header, and
+     * that is what they are to a loader on that machine; the CHPE metadata
+     * of the load configuration marks them hybrid (the "chpe" property) */
     if (!in->machine)
         in->machine = oi_arena_printf(f->mem, "pe-0x%x", p->machine);
     in->flags_raw = p->characteristics;

@@ -131,15 +131,33 @@ bool pe_export_slot(oi_file *f, uint32_t index, pe_map_hint *hint, pe_fwd_cache 
     return true;
 }
 
+uint32_t pe_name_of_slot(oi_file *f, uint32_t index)
+{
+    pe_priv *p = pe_p(f);
+    if (!p->exp.slot_name && p->exp.nfuncs) {
+        uint32_t *m = oi_arena_array(f->mem, p->exp.nfuncs, sizeof *m);
+        if (!m)
+            return UINT32_MAX;
+        memset(m, 0xff, (size_t)p->exp.nfuncs * sizeof *m);
+        for (uint32_t i = p->exp.nnames; i-- > 0;) {   /* backwards: the first name wins */
+            uint16_t k = oi_get16(p->exp.ords.p + (size_t)i * 2, false);
+            if (k < p->exp.nfuncs)
+                m[k] = i;
+        }
+        p->exp.slot_name = m;
+    }
+    return p->exp.slot_name && index < p->exp.nfuncs ? p->exp.slot_name[index] : UINT32_MAX;
+}
+
 oi_status pe_build_exports(oi_file *f)
 {
     pe_priv *p = pe_p(f);
     if (!pe_export_dir(f))
         return OI_OK;
     uint32_t nf = p->exp.nfuncs, nn = p->exp.nnames;
-    /* one bit per address-table slot: which ones have a name */
-    uint8_t *named = nf ? oi_arena_alloc(f->mem, nf / 8 + 1) : NULL;
-    if (nf && !named)
+    /* which address-table slots have a name (also the lookups' reverse index) */
+    pe_name_of_slot(f, 0);
+    if (nf && !p->exp.slot_name)
         return OI_NOMEM;
     if (!oi_model_reserve(f, OI_T_EXPORTS, nn))
         return OI_NOMEM;
@@ -184,14 +202,13 @@ oi_status pe_build_exports(oi_file *f)
         }
         e->name = name ? name : "<?>";
         e->raw.b = i;
-        named[idx / 8] |= (uint8_t)(1u << (idx % 8));
     }
     p->exp.sorted = unsorted == 0;
     /* forwarders back into this DLL can loop without any other file */
     const oi_export *all = f->t[OI_T_EXPORTS].vec.items;
     for (size_t i = 0; i < f->t[OI_T_EXPORTS].vec.n; i++)
         if (all[i].target == OI_TARGET_REEXPORT && pe_forwards_to_self(f, all[i].fwd_library))
-            pe_follow_local(f, &all[i], NULL, NULL);
+            pe_follow_local(f, &all[i], NULL, NULL, true);
     if (unsorted) {
         const char *a = pe_rva_cstr(f, oi_get32(p->exp.names.p + (size_t)(first_bad - 1) * 4, false), NULL);
         const char *b = pe_rva_cstr(f, oi_get32(p->exp.names.p + (size_t)first_bad * 4, false), NULL);
@@ -203,11 +220,11 @@ oi_status pe_build_exports(oi_file *f)
     /* exports by ordinal only */
     uint32_t unnamed = 0;
     for (uint32_t k = 0; k < nf; k++)
-        unnamed += !(named[k / 8] & (1u << (k % 8))) && oi_get32(p->exp.eat.p + (size_t)k * 4, false);
+        unnamed += p->exp.slot_name[k] == UINT32_MAX && oi_get32(p->exp.eat.p + (size_t)k * 4, false);
     if (!oi_model_reserve(f, OI_T_EXPORTS, unnamed))
         return OI_NOMEM;
     for (uint32_t k = 0; k < nf; k++) {
-        if (named[k / 8] & (1u << (k % 8)))
+        if (p->exp.slot_name[k] != UINT32_MAX)
             continue;
         if (oi_get32(p->exp.eat.p + (size_t)k * 4, false) == 0)
             continue;

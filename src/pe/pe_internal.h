@@ -77,6 +77,8 @@ typedef struct pe_priv {
         oi_view eat, names, ords;   /* checked arrays of 4, 4 and 2 bytes */
         const char *dll_name;
         int sorted;                 /* -1 unknown, 0 no, 1 yes */
+        uint32_t *slot_name;        /* address-table slot -> first name index, or UINT32_MAX;
+                                       built with the export table or on first use */
     } exp;
 } pe_priv;
 
@@ -124,6 +126,9 @@ oi_status pe_build_exports(oi_file *f);
 /* Read and check the export directory once; false when there is none or it
  * is unusable (with a diagnostic). */
 bool pe_export_dir(oi_file *f);
+/* The first name-table index naming address-table slot `index`, or
+ * UINT32_MAX (one pass over the ordinal table, once). */
+uint32_t pe_name_of_slot(oi_file *f, uint32_t index);
 /* The last forwarder library copied, so a run of forwarders to one library
  * shares one copy. */
 typedef struct pe_fwd_cache {
@@ -146,7 +151,8 @@ bool pe_forwards_to_self(oi_file *f, const char *lib);
  * part is the binder's): OI_OK when it reaches a definition or another DLL,
  * OI_CYCLE for a loop, OI_NOTFOUND for a missing target, each with a
  * diagnostic. */
-oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain, void *ctx);
+oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain, void *ctx,
+                          bool record);
 oi_status pe_lookup(oi_file *f, const char *name, const char *version,
                     oi_explain_fn explain, void *ctx, oi_lookup_result *res);
 

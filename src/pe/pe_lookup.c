@@ -29,6 +29,14 @@ static void say(oi_explain_fn explain, void *ctx, const char *fmt, ...)
     explain(ctx, buf);
 }
 
+/* A lookup records a diagnostic only while the export table is unbuilt:
+ * building it reports the same defects, and after oi_load_all a lookup must
+ * not write to the handle (other threads may be reading it). */
+static bool may_record(oi_file *f)
+{
+    return !f->t[OI_T_EXPORTS].built;
+}
+
 static const char *name_at(oi_file *f, uint32_t i, pe_map_hint *hint)
 {
     pe_priv *p = pe_p(f);
@@ -62,7 +70,7 @@ static oi_status finish(oi_file *f, uint32_t index, oi_explain_fn explain, void 
             res->exp.kind == OI_KIND_FUNC ? "code" : "data");
     res->found = true;
     if (res->exp.target == OI_TARGET_REEXPORT)
-        pe_follow_local(f, &res->exp, explain, ctx);
+        pe_follow_local(f, &res->exp, explain, ctx, may_record(f));
     return OI_OK;
 }
 
@@ -92,14 +100,14 @@ static oi_status by_ordinal(oi_file *f, const char *digits, oi_explain_fn explai
     if (st != OI_OK)
         return st;
     /* the loader needs no name for an ordinal; show the first one, if any */
-    for (uint32_t i = 0; i < p->exp.nnames; i++)
-        if (oi_get16(p->exp.ords.p + (size_t)i * 2, false) == index) {
-            res->exp.name = name_at(f, i, NULL);
-            res->exp.raw.b = i;
-            say(explain, ctx, "its name (name pointer table[%u]): %s", i,
-                res->exp.name ? res->exp.name : "<?>");
-            return OI_OK;
-        }
+    uint32_t i = pe_name_of_slot(f, index);
+    if (i != UINT32_MAX) {
+        res->exp.name = name_at(f, i, NULL);
+        res->exp.raw.b = i;
+        say(explain, ctx, "its name (name pointer table[%u]): %s", i,
+            res->exp.name ? res->exp.name : "<?>");
+        return OI_OK;
+    }
     res->exp.raw.b = UINT32_MAX;
     say(explain, ctx, "no name points to it: an export by ordinal only (NONAME)");
     return OI_OK;
@@ -116,7 +124,8 @@ static void check_unsorted_miss(oi_file *f, const char *name, oi_explain_fn expl
         if (s && strcmp(s, name) == 0) {
             say(explain, ctx, "a scan finds '%s' at index %u: the name pointer table is not "
                 "sorted, so the Windows loader's binary search misses it", name, i);
-            OI_WARN(f, OI_MALFORMED, oi_file_off(f, p->exp.names.p) + (uint64_t)i * 4,
+            if (may_record(f))
+                OI_WARN(f, OI_MALFORMED, oi_file_off(f, p->exp.names.p) + (uint64_t)i * 4,
                     "pe/exports", "'%.64s' is at index %u of an unsorted name pointer table: "
                     "the Windows loader's binary search does not find it", name, i);
             return;
@@ -159,7 +168,8 @@ bool pe_forwards_to_self(oi_file *f, const char *lib)
 
 #define PE_FORWARD_MAX 32   /* hops followed inside one DLL */
 
-oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain, void *ctx)
+oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain, void *ctx,
+                          bool record)
 {
     pe_priv *p = pe_p(f);
     uint32_t seen[PE_FORWARD_MAX];
@@ -185,14 +195,16 @@ oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain,
         oi_export next = { .ordinal = -1, .fwd_ordinal = -1, .callconv_argbytes = -1 };
         if (index < 0 || !pe_export_slot(f, (uint32_t)index, NULL, NULL, &next)) {
             say(explain, ctx, "'%s' points back into this DLL, which does not export it", cur.forwarder);
-            OI_WARN_NOOFF(f, OI_NOTFOUND, "pe/exports",
+            if (record)
+                OI_WARN_NOOFF(f, OI_NOTFOUND, "pe/exports",
                           "forwarder %s: the target is not exported by this DLL", chain);
             return OI_NOTFOUND;
         }
         for (unsigned k = 0; k < nseen; k++)
             if (seen[k] == (uint32_t)index) {
                 say(explain, ctx, "'%s' points back into this DLL and loops: %s", cur.forwarder, chain);
-                OI_WARN_NOOFF(f, OI_CYCLE, "pe/exports", "forwarder loop inside the DLL: %s", chain);
+                if (record)
+                    OI_WARN_NOOFF(f, OI_CYCLE, "pe/exports", "forwarder loop inside the DLL: %s", chain);
                 return OI_CYCLE;
             }
         seen[nseen++] = (uint32_t)index;
@@ -200,13 +212,15 @@ oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain,
             cur.forwarder, (long long)index);
         if (e->ordinal >= 0 && next.ordinal == e->ordinal) {
             say(explain, ctx, "it is the export itself: a loop");
-            OI_WARN_NOOFF(f, OI_CYCLE, "pe/exports", "forwarder loop inside the DLL: %s", chain);
+            if (record)
+                OI_WARN_NOOFF(f, OI_CYCLE, "pe/exports", "forwarder loop inside the DLL: %s", chain);
             return OI_CYCLE;
         }
         cur = next;
     }
-    OI_WARN_NOOFF(f, OI_LIMIT, "pe/exports", "forwarder chain longer than %d hops inside the DLL: %s",
-                  PE_FORWARD_MAX, chain);
+    if (record)
+        OI_WARN_NOOFF(f, OI_LIMIT, "pe/exports",
+                      "forwarder chain longer than %d hops inside the DLL: %s", PE_FORWARD_MAX, chain);
     return OI_LIMIT;
 }
 
@@ -237,7 +251,8 @@ oi_status pe_lookup(oi_file *f, const char *name, const char *version,
         const char *s = name_at(f, mid, NULL);
         if (!s) {
             say(explain, ctx, "name pointer table[%u] is not a string in the file: stop", mid);
-            OI_WARN(f, OI_MALFORMED, oi_file_off(f, p->exp.names.p) + (uint64_t)mid * 4,
+            if (may_record(f))
+                OI_WARN(f, OI_MALFORMED, oi_file_off(f, p->exp.names.p) + (uint64_t)mid * 4,
                     "pe/exports", "export name %u is not a string in the file", mid);
             return OI_NOTFOUND;
         }

@@ -198,7 +198,7 @@ def check_externals(r, what, ours_syms, nm_syms):
 
 def check_image(path, peer_path, doc, r, expect):
     opts = ['--file-headers', '--coff-exports', '--coff-imports', '--coff-load-config',
-            '--coff-debug-directory']
+            '--coff-debug-directory', '--coff-tls-directory']
     rc, out, err = run(['llvm-readobj-16'] + opts + [peer_path])
     if rc != 0:
         # one unreadable table fails the whole run: take the others one by one
@@ -256,6 +256,7 @@ def check_image(path, peer_path, doc, r, expect):
     # header facts
     props = doc['properties']
     fh = dict(blocks_by(blocks, 'ImageOptionalHeader'))
+    fh.update(('Machine', v) for k, v in blocks_by(blocks, 'ImageFileHeader') if k == 'Machine')
     if fh:
         r.eq('subsystem_version', props.get('subsystem_version'), '%s.%s' % (
             int(fh.get('MajorSubsystemVersion', b'0')), int(fh.get('MinorSubsystemVersion', b'0'))))
@@ -280,6 +281,12 @@ def check_image(path, peer_path, doc, r, expect):
             if cnt is not None and doc['class'] == 32:
                 tab = field(lines, b'SEHandlerTable')
                 r.eq('seh_handlers', props.get('seh_handlers'), str(int(cnt) if tab and int(tab, 16) else 0))
+            chpe = field(lines, b'CHPEMetadataPointer')
+            if chpe is not None and int(chpe, 16):
+                r.eq('chpe_metadata', props.get('chpe_metadata'), '0x%x' % int(chpe, 16))
+                m = fh.get('Machine', b'')
+                r.eq('chpe', props.get('chpe'), {b'IMAGE_FILE_MACHINE_AMD64': 'arm64ec',
+                     b'IMAGE_FILE_MACHINE_ARM64': 'arm64x', b'IMAGE_FILE_MACHINE_I386': 'x86'}.get(m, 'unknown'))
         if name == 'GuardFlags':
             gf = sorted(l.split(b' ')[0].decode() for l in lines if isinstance(l, bytes) and l)
             r.eq('guard_flags', sorted(x for x in props.get('guard_flags', '').split(',') if x), gf)
@@ -291,6 +298,29 @@ def check_image(path, peer_path, doc, r, expect):
             guid = '%08X-%04X-%04X-%s-%s' % (struct.unpack_from('<I', g)[0], struct.unpack_from('<H', g, 4)[0],
                                              struct.unpack_from('<H', g, 6)[0], g[8:10].hex().upper(), g[10:].hex().upper())
             r.eq('pdb_guid', props.get('pdb_guid'), guid)
+    dd = dict(blocks_by(blocks, 'DataDirectory'))
+    cert = int(dd.get('CertificateTableSize', b'0'), 16)
+    if cert and int(dd.get('CertificateTableRVA', b'0'), 16):
+        r.eq('authenticode_size', props.get('authenticode_size'), str(cert))
+    tls = dict(blocks_by(blocks, 'TLSDirectory'))
+    if tls:
+        r.eq('tls', props.get('tls'), 'true')
+        r.eq('tls_zero_fill', props.get('tls_zero_fill'), str(int(tls.get('SizeOfZeroFill', b'0'), 16)))
+        r.eq('tls_data_size', props.get('tls_data_size'), str(
+            max(0, int(tls['EndAddressOfRawData'], 16) - int(tls['StartAddressOfRawData'], 16))))
+    if int(dd.get('ResourceTableRVA', b'0'), 16):
+        rc, out, _ = run(['llvm-readobj-16', '--coff-resources', peer_path])
+        mm = re.search(rb'Total Number of Resources: (\d+)', out)
+        if rc == 0 and mm:
+            r.eq('resources', props.get('resources'), mm.group(1).decode())
+    if int(dd.get('CLRRuntimeHeaderRVA', b'0'), 16):
+        # no peer prints the metadata version: read the BSJB root directly
+        data = open(peer_path, 'rb').read()
+        at = data.find(b'BSJB')
+        if at >= 0:
+            n = struct.unpack_from('<I', data, at + 12)[0]
+            r.eq('clr_version', props.get('clr_version'),
+                 canon(data[at + 16:at + 16 + n].split(b'\0')[0]))
     # the DLL name, from llvm-objdump
     rc, out, _ = run(['llvm-objdump-16', '-p', peer_path])
     mm = re.search(rb'\n DLL name: (.*)\n', out)
