@@ -33,9 +33,12 @@ Normalisation, and why:
     prints nothing for them; objinspect reports them as weak-unbound).
 For the fixture programs under DIR/bind/elf (built here and safe to run) the same comparison
 is also made in run mode (LD_DEBUG=bindings LD_BIND_NOW=1 ./prog), which
-adds ld.so's own relocations and lookups made by libc at run time; those
-extra lookups (ones with no relocation behind them: the referencing file
-has no dynamic relocation naming the symbol) are dropped and counted.
+adds ld.so's own relocations. It also adds lookups with no relocation
+behind them: once libc is relocated, ld.so looks up malloc, calloc, realloc
+and free for its own use and prints them as the program's; such lines (the
+referencing file has no dynamic relocation naming the symbol) are dropped
+and counted. Programs ld.so refuses to start (a missing library or version)
+are compared in ldd mode only.
 """
 import json
 import os
