@@ -188,6 +188,12 @@ const char *rs_elf_expand(oi_bind *b, const rs_object *o, const char *element)
         return NULL;
     if (!element[0])
         return ".";
+    if (strlen(element) > PATH_MAX) {
+        rs_note(b, OI_LIMIT, "bind/elf", "%s: a search path element of %zu bytes (over "
+                "PATH_MAX) is not searched", o->pub.path ? o->pub.path : o->pub.name,
+                strlen(element));
+        return NULL;
+    }
     size_t cap = strlen(element) + 1;
     const char *subs[3] = { o->dir ? o->dir : "", b->lib, b->platform };
     for (int k = 0; k < 3; k++)

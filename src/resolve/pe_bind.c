@@ -215,7 +215,14 @@ static size_t need(oi_bind *b, size_t li, const char *name, oi_dep_kind kind, bo
         return k;
     }
     const char *host = is_apiset(name) ? apiset_host(b, name) : NULL;
-    size_t hk = host ? need(b, li, host, kind, forwarded) : RS_NONE;
+    /* the host is a DLL, never another API set: a schema cannot loop */
+    size_t hk = RS_NONE;
+    if (host && is_apiset(host)) {
+        rs_note(b, OI_MALFORMED, "bind/apiset", "%s maps to the API set %s: ignored", name, host);
+        host = NULL;
+    } else if (host) {
+        hk = need(b, li, host, kind, forwarded);
+    }
     rs_object *o = rs_new_object(b, name, li, kind);
     if (!o)
         return RS_NONE;

@@ -138,3 +138,9 @@ EOF
         esac
     done
 fi
+
+# a schema that maps an API set to another API set is not followed (no loop)
+printf 'api-ms-win-test-l1-1-0 = api-ms-win-test-l1-1-0.dll\n' > "$TMP/loop.txt"
+timeout 20 "$OI" bind --json --apiset-schema "$TMP/loop.txt" "$P/app/app-good.exe" > "$TMP/al.json"
+expect_eq "bind pe an API set mapped to itself ends" "$?" 1
+grep -q 'maps to the API set' "$TMP/al.json" && pass "bind pe ... and is reported" || fail "bind pe ... and is reported" "no diagnostic"
