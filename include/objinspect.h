@@ -249,6 +249,11 @@ typedef struct oi_export {
     int32_t callconv_argbytes;/* the N of x86 decorations; -1 when unknown */
     const char *lang;         /* "c++", "swift", "rust", ... or NULL */
     oi_raw raw;
+    uint64_t code_address;    /* where the function's code starts when that is not
+                                 `address` (ppc64 ELFv1: the entry of the .opd
+                                 function descriptor at `address`), else 0 */
+    uint32_t local_entry;     /* ppc64 ELFv2: bytes from the global to the local entry
+                                 point (st_other bits 5-7), else 0 */
 } oi_export;
 
 typedef struct oi_import {
@@ -341,7 +346,8 @@ OI_API oi_status oi_properties(oi_file *f, const oi_property **out, size_t *n);
 /* The content of section i of oi_sections(), decompressed when the format
  * compresses it (ELF SHF_COMPRESSED, .zdebug). The bytes live until oi_close.
  * OI_UNSUPPORTED for a compression this build cannot read, OI_LIMIT when the
- * decompressed size is over the file's allocation cap. */
+ * decompressed size is over the file's allocation cap. A compressed section is
+ * decompressed on the first call (a write to the handle, like a lazy table). */
 OI_API oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size);
 
 /* Accessors by index (build the table if needed; NULL when out of range). */

@@ -22,6 +22,7 @@ typedef struct cli {
     bool strict;              /* --strict */
     const char **args;        /* positional arguments (files, names) */
     int nargs;
+    const char *debug_dir;    /* --debug-dir: separate ELF debug files (NULL: default) */
 } cli;
 
 /* A command-specific option handler: given argv[*i] (an option that is not

@@ -38,6 +38,8 @@ void cli_print_help(void)
           "  --apiset-schema F  bind: PE API-set names, one \"api-set = host.dll\" a line\n"
           "  --unresolved     bind: list only what does not bind\n"
           "  --strict         fail on the first malformed structure\n"
+          "  --debug-dir DIR  ELF: look for separate debug files (.build-id/, debuglink)\n"
+          "                   in DIR (default /usr/lib/debug; \"\" to not look)\n"
           "  -h, --help       this text\n"
           "  --version        the version\n"
           "\n"

@@ -200,7 +200,21 @@ static oi_status oelf_open(oi_file *f)
                  "program header table: %s", elf_errmsg(-1));
         p->phnum = 0;
     }
-    p->has_shstrndx = elf_getshdrstrndx(p->elf, &p->shstrndx) == 0;
+    /* libelf may quietly drop a section header table that lies outside
+     * the file (a truncated copy): say so, and go on with the segments */
+    const GElf_Ehdr *eh = &p->ehdr;
+    if (!p->patched && eh->e_shoff &&
+        !oi_range_ok(f->data.n, eh->e_shoff,
+                     (uint64_t)eh->e_shentsize * (eh->e_shnum ? eh->e_shnum : 1))) {
+        if (!f->opt.permissive)
+            return OI_ERROR(f, OI_TRUNCATED, eh->e_shoff, "elf/header",
+                            "section header table is outside the file");
+        OI_WARN(f, OI_TRUNCATED, eh->e_shoff, "elf/header",
+                "section header table is outside the file: ignored, reading through "
+                "the program headers");
+        p->shnum = 0;
+    }
+    p->has_shstrndx = p->shnum && elf_getshdrstrndx(p->elf, &p->shstrndx) == 0;
 
     oi_status st = oelf_read_segments(f);
     if (st == OI_OK)

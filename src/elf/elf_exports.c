@@ -4,7 +4,7 @@
  * check_match accepts; a value). For a relocatable object or a static
  * executable, the global definitions of .symtab (what a static link can
  * use). Then the consistency check: each export must be reachable through
- * the file's own hash tables, else the loader cannot find it.
+ * the file's own hash table, else the loader cannot find it.
  */
 #include "elf_internal.h"
 
@@ -15,6 +15,27 @@ bool oelf_exports_from_dynsym(oi_file *f)
 {
     oelf_priv *p = oelf_p(f);
     return p->ehdr.e_type != ET_REL && p->dsym.count > 1;
+}
+
+/* PPC64: ELFv1 (e_flags 1, or 0 in a big-endian file) calls through a
+ * function descriptor in .opd whose first doubleword is the code's entry;
+ * ELFv2 encodes the local entry point's offset in st_other. */
+static void oelf_ppc64_entry(oi_file *f, const GElf_Sym *s, oi_export *e)
+{
+    oelf_priv *p = oelf_p(f);
+    unsigned abi = p->ehdr.e_flags & 3;
+    if (abi == 2 || (abi == 0 && !p->big)) {
+        unsigned v = (s->st_other & STO_PPC64_LOCAL_MASK) >> STO_PPC64_LOCAL_BIT;
+        e->local_entry = ((1u << v) >> 2) << 2;
+        return;
+    }
+    oi_view v;
+    if (!p->nloads || !oelf_vaddr_view(f, s->st_value, &v))
+        return;   /* an object: the descriptor is filled by relocations */
+    oi_cur c = oi_cur_make(v, 0, p->big);
+    uint64_t entry = oi_u64(&c);
+    if (oi_ok(&c))
+        e->code_address = entry;
 }
 
 void oelf_fill_export(oi_file *f, const oelf_symtab *t, size_t i, const GElf_Sym *s,
@@ -35,6 +56,8 @@ void oelf_fill_export(oi_file *f, const oelf_symtab *t, size_t i, const GElf_Sym
     default: e->target = OI_TARGET_ADDRESS; break;
     }
     e->raw = (oi_raw){ s->st_info, s->st_other, 0xffffffffu };
+    if (p->ehdr.e_machine == EM_PPC64 && GELF_ST_TYPE(s->st_info) == STT_FUNC)
+        oelf_ppc64_entry(f, s, e);
     if (dynamic) {
         int32_t vs = oelf_versym(p, i);
         const oelf_version *v = oelf_version_of(p, vs);
@@ -61,15 +84,87 @@ static bool oelf_static_export(const GElf_Sym *s, uint32_t shndx)
            type == STT_COMMON || type == STT_TLS || type == STT_GNU_IFUNC;
 }
 
-/* Every export must be reachable through each hash table the file has. */
-static void oelf_check_hash_table(oi_file *f, bool gnu, const oi_export *e, size_t n,
-                                 const size_t *idx)
+/* Which bucket reaches each dynamic symbol: one pass over the table's
+ * chains (UINT32_MAX: none). A SysV chain that loops or leaves the table
+ * stops there; a GNU chain is a run of consecutive symbols. */
+static uint32_t *reach_map(oi_file *f, bool gnu, size_t count)
 {
     oelf_priv *p = oelf_p(f);
+    uint32_t *map = malloc(count * sizeof *map);
+    if (!map)
+        return NULL;
+    memset(map, 0xff, count * sizeof *map);
+    size_t bad = 0;
+    uint32_t first_bad = 0;
+    if (gnu) {
+        const oelf_gnu_hash *g = &p->gnu;
+        for (uint32_t b = 0; b < g->nbuckets; b++) {
+            size_t j = oi_get32(g->buckets.p + 4 * (size_t)b, p->big);
+            if (j == 0)
+                continue;
+            bool ended = false;
+            for (; j >= g->symoffset && j < count && j - g->symoffset < g->chain.n / 4; j++) {
+                if (map[j] != UINT32_MAX)
+                    break;   /* two buckets claim one run */
+                map[j] = b;
+                if (oi_get32(g->chain.p + 4 * (j - g->symoffset), p->big) & 1) {
+                    ended = true;
+                    break;
+                }
+            }
+            if (!ended && !bad++)
+                first_bad = b;
+        }
+    } else {
+        const oelf_sysv_hash *h = &p->sysv;
+        for (uint32_t b = 0; b < h->nbucket; b++) {
+            size_t j = oelf_sysv_word(h, h->buckets, b, p->big);
+            while (j != STN_UNDEF && j < count && j < h->nchain && map[j] == UINT32_MAX) {
+                map[j] = b;
+                j = oelf_sysv_word(h, h->chain, j, p->big);
+            }
+            if (j != STN_UNDEF && !bad++)
+                first_bad = b;
+        }
+    }
+    /* a chain that leaves the table, loops or runs into another bucket's:
+     * a lookup that follows it reads what is not a symbol of that bucket */
+    if (bad)
+        OI_WARN(f, OI_MALFORMED, gnu ? p->gnu.offset : p->sysv.offset,
+                gnu ? "elf/gnu-hash" : "elf/hash",
+                "%zu chains (the first of bucket %u) leave the %zu dynamic symbols, loop or "
+                "run into another bucket's chain", bad, first_bad, count);
+    return map;
+}
+
+/* Is export e (dynamic symbol i) found through the table, as the walk in
+ * elf_lookup.c would find it: Bloom filter, the bucket of its hash, and
+ * (GNU) the chain word's hash? */
+static bool reached(const oelf_priv *p, bool gnu, const uint32_t *map, const char *name,
+                    size_t i)
+{
+    if (map[i] == UINT32_MAX)
+        return false;
+    if (!gnu)
+        return map[i] == oelf_sysv_hash_fn(name) % p->sysv.nbucket;
+    uint32_t h = oelf_gnu_hash_fn(name);
+    const oelf_gnu_hash *g = &p->gnu;
+    uint32_t hv = oi_get32(g->chain.p + 4 * (i - g->symoffset), p->big);
+    return map[i] == h % g->nbuckets && (hv | 1) == (h | 1) && oelf_hash_reaches_bloom(p, h);
+}
+
+/* Every export must be reachable through the hash table. */
+static oi_status oelf_check_hash_table(oi_file *f, bool gnu, const oi_export *e, size_t n,
+                                      const size_t *idx)
+{
+    oelf_priv *p = oelf_p(f);
+    uint32_t *map = reach_map(f, gnu, p->dsym.count);
+    if (!map)
+        return OI_NOMEM;
     size_t bad = 0;
     const char *table = gnu ? "GNU" : "SysV";
     for (size_t k = 0; k < n; k++) {
-        if (oelf_hash_reaches(p, gnu, e[k].name, idx[k]))
+        if (reached(p, gnu, map, e[k].name, idx[k]))
             continue;
         if (++bad <= 16)
             OI_WARN(f, OI_MALFORMED, gnu ? p->gnu.offset : p->sysv.offset,
@@ -77,10 +172,12 @@ static void oelf_check_hash_table(oi_file *f, bool gnu, const oi_export *e, size
                     "export %s (dynamic symbol %zu) is not reachable through the %s hash "
                     "table: a loader using it cannot find it", e[k].name, idx[k], table);
     }
+    free(map);
     if (bad > 16)
         OI_WARN_NOOFF(f, OI_MALFORMED, gnu ? "elf/gnu-hash" : "elf/hash",
                       "%zu exports in all are not reachable through the %s hash table", bad,
                       table);
+    return OI_OK;
 }
 
 oi_status oelf_build_exports(oi_file *f)
@@ -120,10 +217,9 @@ oi_status oelf_build_exports(oi_file *f)
     }
     const oi_export *ex = f->t[OI_T_EXPORTS].vec.items;
     size_t nex = f->t[OI_T_EXPORTS].vec.n;
-    if (check && p->gnu.present)
-        oelf_check_hash_table(f, true, ex, nex, idx);
-    if (check && p->sysv.present)
-        oelf_check_hash_table(f, false, ex, nex, idx);
+    /* the table the loader uses: GNU when there is one (hashing every name
+     * is most of the cost, so the SysV table beside it is not checked) */
+    st = check ? oelf_check_hash_table(f, p->gnu.present, ex, nex, idx) : OI_OK;
     free(idx);
-    return OI_OK;
+    return st;
 }

@@ -195,6 +195,8 @@ oi_status oelf_build_relocs(oi_file *f);
 /* Is dynamic symbol i reachable under this name through the GNU (gnu) or
  * SysV hash table? */
 bool oelf_hash_reaches(const oelf_priv *p, bool gnu, const char *name, size_t i);
+/* Does GNU hash h pass the Bloom filter? */
+bool oelf_hash_reaches_bloom(const oelf_priv *p, uint32_t h);
 
 /* elf_props.c */
 oi_status oelf_build_props(oi_file *f);

@@ -16,7 +16,9 @@
  * executable's canonical PLT entry) is a definition, as glibc treats it for
  * every relocation class but PLT.
  * Every step can be explained. No table is built: the walk reads the
- * file's own structures.
+ * file's own structures, and records nothing on the handle (a broken table
+ * is reported once, by the export check in elf_exports.c), so lookups on a
+ * handle after oi_load_all() only read.
  */
 #include "elf_internal.h"
 
@@ -63,6 +65,12 @@ static bool gnu_bloom_pass(const oelf_priv *p, uint32_t h, size_t *word_idx)
     uint64_t mask = (uint64_t)1 << (h % bits) | (uint64_t)1 << ((h >> g->bloom_shift) % bits);
     *word_idx = w;
     return (word & mask) == mask;
+}
+
+bool oelf_hash_reaches_bloom(const oelf_priv *p, uint32_t h)
+{
+    size_t w;
+    return gnu_bloom_pass(p, h, &w);
 }
 
 bool oelf_hash_reaches(const oelf_priv *p, bool gnu, const char *name, size_t i)
@@ -134,16 +142,15 @@ static void candidate(lookup *l, size_t i, const char *where)
     if (i >= p->dsym.count) {
         say(l, "%s: symbol %zu is past the end of the dynamic symbol table (%zu symbols)",
             where, i, p->dsym.count);
-        OI_WARN(l->f, OI_MALFORMED, p->dsym.offset, "elf/hash",
-                "a hash chain names symbol %zu, past the %zu dynamic symbols", i,
-                p->dsym.count);
         return;
     }
     if (!oelf_sym_at(l->f, &p->dsym, i, &s, &shndx))
         return;
     const char *name = oelf_str(p->dsym.strtab, s.st_name);
     if (!name || strcmp(name, l->name) != 0) {
-        say(l, "%s: symbol %zu is %s (hash collision), next", where, i, name ? name : "<?>");
+        /* a GNU chain entry got here by an equal hash; a SysV one by bucket */
+        say(l, "%s: symbol %zu is %s (%s), next", where, i, name ? name : "<?>",
+            l->p->gnu.present ? "same hash, other name" : "same bucket");
         return;
     }
     const char *why;
@@ -245,18 +252,19 @@ static bool walk_gnu(lookup *l)
     if (start < g->symoffset) {
         say(l, "bucket %u starts at symbol %u, below symoffset %u: the table is broken", b,
             start, g->symoffset);
-        OI_WARN(l->f, OI_MALFORMED, g->offset, "elf/gnu-hash",
-                "bucket %u starts at symbol %u, below symoffset %u", b, start, g->symoffset);
         return false;
     }
     char where[64];
     size_t steps = 0;
     for (size_t i = start;; i++) {
         size_t ci = i - g->symoffset;
+        if (i >= p->dsym.count) {
+            say(l, "chain index %zu is past the %zu dynamic symbols: the chain has no end "
+                "marker, the table is broken", ci, p->dsym.count);
+            break;
+        }
         if (ci >= g->chain.n / 4) {
             say(l, "chain index %zu is past the end of the table: the table is broken", ci);
-            OI_WARN(l->f, OI_MALFORMED, g->offset, "elf/gnu-hash",
-                    "the chain of bucket %u runs past the end of the table", b);
             break;
         }
         uint32_t hv = word32(g->chain, ci, p->big);
@@ -290,8 +298,6 @@ static bool walk_sysv(lookup *l)
         if (i >= s->nchain || steps > s->nchain) {
             say(l, "the chain of bucket %u %s: the table is broken", b,
                 i >= s->nchain ? "leaves the table" : "loops");
-            OI_WARN(l->f, OI_MALFORMED, s->offset, "elf/hash", "the chain of bucket %u %s", b,
-                    i >= s->nchain ? "leaves the table" : "loops");
             break;
         }
         snprintf(where, sizeof where, "bucket %u, chain index %zu", b, i);
@@ -357,6 +363,29 @@ static bool walk_static(lookup *l, oi_lookup_result *res)
     return false;
 }
 
+/* After a failed dynamic lookup, when explaining: what .symtab (or the
+ * debug file's) says about the name, e.g. that it is LOCAL or hidden. */
+static void explain_symtab(lookup *l)
+{
+    oelf_priv *p = l->p;
+    oelf_load_symtab(l->f);
+    const oelf_symtab *t = &p->ssym;
+    for (size_t i = 1; i < t->count; i++) {
+        GElf_Sym s;
+        uint32_t shndx;
+        if (!oelf_sym_at(l->f, t, i, &s, &shndx))
+            continue;
+        const char *name = oelf_str(t->strtab, s.st_name);
+        if (!name || strcmp(name, l->name) != 0)
+            continue;
+        const char *why;
+        if (oelf_sym_bindable(&s, shndx, &why))
+            why = "a global definition the dynamic symbol table does not list";
+        say(l, ".symtab%s%s has it (symbol %zu): %s", p->debug_path ? " of " : "",
+            p->debug_path ? p->debug_path : "", i, why);
+    }
+}
+
 oi_status oelf_lookup(oi_file *f, const char *name, const char *version,
                      oi_explain_fn explain, void *ctx, oi_lookup_result *res)
 {
@@ -393,6 +422,8 @@ oi_status oelf_lookup_ex(oi_file *f, const char *name, const char *version, unsi
     }
     if (!ok) {
         say(&l, "%s%s%s: not found", name, version ? "@" : "", version ? version : "");
+        if (explain)
+            explain_symtab(&l);
         return OI_NOTFOUND;
     }
     GElf_Sym s;

@@ -225,6 +225,45 @@ static const char *stack_perms(uint64_t flags)
     return perms[((flags & PF_R) ? 4 : 0) | ((flags & PF_W) ? 2 : 0) | ((flags & PF_X) ? 1 : 0)];
 }
 
+/* The symbol versions: the base version (VER_FLG_BASE: the file's own
+ * name), the versions this file defines and those it needs (FILE:VERSION),
+ * each list in index order, space-separated. */
+static bool version_props(oi_file *f)
+{
+    oelf_priv *p = oelf_p(f);
+    if (oelf_load_dynsym(f) != OI_OK || !p->nvers)
+        return true;
+    size_t def = 0, need = 0;
+    for (size_t i = 0; i < p->nvers; i++) {
+        const oelf_version *v = &p->vers[i];
+        if (!v->name)
+            continue;
+        if (v->defined && !(v->flags & VER_FLG_BASE))
+            def += strlen(v->name) + 1;
+        if (!v->defined)
+            need += strlen(v->name) + (v->file ? strlen(v->file) : 3) + 2;
+    }
+    char *d = def ? oi_arena_alloc(f->mem, def) : NULL;
+    char *n = need ? oi_arena_alloc(f->mem, need) : NULL;
+    if ((def && !d) || (need && !n))
+        return false;
+    size_t dl = 0, nl = 0;
+    bool ok = true;
+    for (size_t i = 0; i < p->nvers; i++) {
+        const oelf_version *v = &p->vers[i];
+        if (!v->name)
+            continue;
+        if (v->defined && (v->flags & VER_FLG_BASE))
+            ok = ok && prop(f, "version_base", v->name);
+        else if (v->defined)
+            dl += (size_t)snprintf(d + dl, def - dl, "%s%s", dl ? " " : "", v->name);
+        else
+            nl += (size_t)snprintf(n + nl, need - nl, "%s%s:%s", nl ? " " : "",
+                                   v->file ? v->file : "<?>", v->name);
+    }
+    return ok && prop(f, "versions_defined", d) && prop(f, "versions_needed", n);
+}
+
 oi_status oelf_build_props(oi_file *f)
 {
     oelf_priv *p = oelf_p(f);
@@ -283,6 +322,8 @@ oi_status oelf_build_props(oi_file *f)
     if (gp.aarch64)
         ok = ok && prop(f, "gnu_property_aarch64",
                         flag_names(f, gp.aarch64_and, aarch64_feature_1));
+
+    ok = ok && version_props(f);
 
     /* separate debug information */
     oi_view id = oelf_build_id(f);

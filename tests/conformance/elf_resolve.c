@@ -7,6 +7,10 @@
  * With --dlsym it also dlopens FILE and appends TAB and dlsym/dlvsym's
  * answer minus the load base (hex), or "-" when dlsym finds nothing. Only
  * for native libraries: the real loader is the oracle then.
+ *
+ * elf_resolve FILE --section NAME writes the content of section NAME, as
+ * oi_section_data returns it (decompressed), to stdout; exit 1 with the
+ * status name on stderr when it cannot.
  * Built on the public API only.
  */
 #define _GNU_SOURCE
@@ -50,6 +54,26 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", argv[1], err.message);
         return 2;
     }
+    if (argc > 3 && strcmp(argv[2], "--section") == 0) {
+        for (size_t i = 0; i < oi_section_count(f); i++) {
+            if (strcmp(oi_section_at(f, i)->name, argv[3]) != 0)
+                continue;
+            const void *data;
+            size_t size;
+            oi_status st = oi_section_data(f, i, &data, &size);
+            if (st != OI_OK) {
+                fprintf(stderr, "%s\n", oi_status_name(st));
+                oi_close(f);
+                return 1;
+            }
+            fwrite(data, 1, size, stdout);
+            oi_close(f);
+            return 0;
+        }
+        fprintf(stderr, "no section %s\n", argv[3]);
+        oi_close(f);
+        return 1;
+    }
     void *h = NULL;
     uintptr_t base = 0;
     if (use_dlsym) {
@@ -57,6 +81,7 @@ int main(int argc, char **argv)
         struct link_map *lm = NULL;
         if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
             fprintf(stderr, "%s: dlopen: %s\n", argv[1], dlerror());
+            oi_close(f);
             return 2;
         }
         base = (uintptr_t)lm->l_addr;
@@ -68,6 +93,7 @@ int main(int argc, char **argv)
         char *ver = name ? strchr(name + 1, '\t') : NULL;
         if (!ver) {
             fprintf(stderr, "bad query line: %s\n", line);
+            oi_close(f);
             return 3;
         }
         *name++ = 0;
