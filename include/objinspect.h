@@ -552,6 +552,9 @@ OI_API const oi_diag *oi_bind_diag_at(const oi_bind *b, size_t i);
  * and needed libraries that are missing (weak and delay-load ones excluded). */
 OI_API size_t oi_bind_unresolved(const oi_bind *b);
 OI_API size_t oi_bind_missing(const oi_bind *b);
+/* ELF: versions an object needs that its library does not define (ld.so's
+ * "version `V' not found"; each is also a "bind/version" diagnostic). */
+OI_API size_t oi_bind_missing_versions(const oi_bind *b);
 
 #ifdef __cplusplus
 }

@@ -164,8 +164,8 @@ static void print_text(FILE *o, const char *path, const oi_bind *b, bool problem
     }
     out_escaped(o, path);
     fprintf(o, ": %zu objects, %zu imports: %zu bound, %zu weak unbound, %zu unresolved; "
-            "%zu missing libraries\n", no, ni, bound, weak, oi_bind_unresolved(b),
-            oi_bind_missing(b));
+            "%zu missing libraries, %zu missing versions\n", no, ni, bound, weak,
+            oi_bind_unresolved(b), oi_bind_missing(b), oi_bind_missing_versions(b));
     fputs("objects:\n", o);
     for (size_t i = 0; i < no; i++) {
         const oi_bind_object *ob = oi_bind_object_at(b, i);
@@ -327,6 +327,7 @@ static void print_json(FILE *o, const char *path, const oi_bind *b)
     json_uint(&j, "weak_unbound", weak);
     json_uint(&j, "unresolved", oi_bind_unresolved(b));
     json_uint(&j, "missing", oi_bind_missing(b));
+    json_uint(&j, "missing_versions", oi_bind_missing_versions(b));
     json_end_object(&j);
     json_begin_array(&j, "diagnostics");
     for (size_t i = 0; i < oi_bind_diag_count(b); i++) {
@@ -366,7 +367,8 @@ int cmd_bind(int argc, char **argv)
                 print_json(stdout, c.args[0], b);
             else
                 print_text(stdout, c.args[0], b, bc.problems_only);
-            rc = oi_bind_unresolved(b) || oi_bind_missing(b) ? EXIT_CHECK : EXIT_OK;
+            rc = oi_bind_unresolved(b) || oi_bind_missing(b) || oi_bind_missing_versions(b)
+                     ? EXIT_CHECK : EXIT_OK;
             oi_bind_close(b);
         }
         if (fflush(stdout) != 0)

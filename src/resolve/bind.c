@@ -408,3 +408,8 @@ size_t oi_bind_missing(const oi_bind *b)
     }
     return n;
 }
+
+size_t oi_bind_missing_versions(const oi_bind *b)
+{
+    return b ? b->missing_versions : 0;
+}

@@ -639,6 +639,51 @@ static void bind_object(oi_bind *b, unique_table *uq, size_t li)
     }
 }
 
+/* ld.so's version check (elf/dl-version.c): every version an object needs
+ * from a library must be defined there, or the program does not start
+ * ("version `V' not found (required by OBJ)"). The versions asked for come
+ * from the imports (verneed version and file); a library's versions from
+ * its export table, built once for a library that is asked. */
+static bool defines_version(oi_file *f, const char *v)
+{
+    const oi_export *e;
+    size_t n;
+    oi_exports(f, &e, &n);
+    for (size_t i = 0; i < n; i++)
+        if (e[i].version && strcmp(e[i].version, v) == 0)
+            return true;
+    return false;
+}
+
+static void check_versions(oi_bind *b)
+{
+    for (size_t i = 0; i < b->objects.n; i++) {
+        rs_object *o = rs_obj(b, i);
+        if (o->pub.missing || !o->pub.file)
+            continue;
+        const oi_import *im;
+        size_t n;
+        oi_imports(o->pub.file, &im, &n);
+        for (size_t k = 0; k < n; k++) {
+            if (!im[k].version || !im[k].library)
+                continue;
+            bool seen = false;   /* each (version, library) once per object */
+            for (size_t q = 0; q < k && !seen; q++)
+                seen = im[q].version && im[q].library &&
+                       strcmp(im[q].version, im[k].version) == 0 &&
+                       strcmp(im[q].library, im[k].library) == 0;
+            if (seen)
+                continue;
+            size_t lib = rs_find_by_name(b, im[k].library, strcmp, false);
+            if (lib == RS_NONE || defines_version(rs_obj(b, lib)->pub.file, im[k].version))
+                continue;
+            b->missing_versions++;
+            rs_note(b, OI_NOTFOUND, "bind/version", "%s: version `%s' not found (required by %s)",
+                    rs_obj(b, lib)->pub.path, im[k].version, o->pub.path);
+        }
+    }
+}
+
 static bool is_interp(oi_bind *b, size_t i)
 {
     const char *how = rs_obj(b, i)->pub.found_by;
@@ -650,6 +695,7 @@ static bool is_interp(oi_bind *b, size_t i)
  * unique table. The bindings are then listed by importer. */
 void rs_elf_bind(oi_bind *b)
 {
+    check_versions(b);
     unique_table uq = { 0 };
     size_t n = b->objects.n;
     size_t *start = calloc(n + 1, sizeof *start), *count = calloc(n + 1, sizeof *count);

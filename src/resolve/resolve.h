@@ -71,6 +71,7 @@ struct oi_bind {
     size_t max_objects;
     unsigned max_chain;
     bool capped;              /* the closure cap was reached (said once) */
+    size_t missing_versions;  /* ELF: versions a library lacks (bind/version notes) */
     /* the root's machine, which every object must match */
     oi_format format;
     int bits;

@@ -135,3 +135,10 @@ else
     fail "bind elf --root: ld.so.conf include = ldconfig -r" "ldconfig -r failed"
 fi
 expect_eq "bind elf --root: the default directories under the root" "$(echo "$got" | tr ' ' '\n' | grep libc)" "default:/lib/x86_64-linux-gnu/libc.so.6"
+
+# a version the library does not define: ld.so's version check, as ldd says it
+want=$(ldd "$E/prog-v3" 2>&1 | sed -n "s/.*version \`\(.*\)' not found.*/\1/p" | head -1)
+got=$("$OI" bind --json "$E/prog-v3" | python3 -c "
+import json,sys; d=json.load(sys.stdin)
+print(d['summary']['missing_versions'], [x['message'] for x in d['diagnostics'] if x['where']=='bind/version'][0].split('\`')[1].split(\"'\")[0])")
+expect_eq "bind elf a missing version = ldd" "$got" "1 $want"

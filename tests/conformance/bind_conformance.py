@@ -13,8 +13,9 @@ of `objinspect bind --json FILE` must equal what glibc reports with
 never run). Compared, as sets of tuples:
   bound:      (referencing file, symbol, version, defining file)
   unresolved: (referencing file, symbol, version) from ld.so's
-              "undefined symbol" and "not defined in file ... with link time
-              reference" lines.
+              "undefined symbol" lines, and ("version", library, version,
+              requiring file) from its "version `V' not found (required by
+              F)" lines (objinspect's bind/version diagnostics).
 
 Normalisation, and why:
   - file names are compared after realpath(): ld.so prints the name it
@@ -53,6 +54,8 @@ RTLD = "/lib64/ld-linux-x86-64.so.2"
 BIND_RE = re.compile(r"binding file (.*?) \[\d+\] to (.*?) \[\d+\]: (?:normal|protected) "
                      r"symbol `(.*?)'(?: \[(.*?)\])?$")
 UNDEF_RE = re.compile(r"^undefined symbol: (.+?)(?:, version (\S+))?\t\((.*)\)\s*$")
+VERSION_RE = re.compile(r"(\S+): (?:error: version lookup error: )?version `(.+?)' not found "
+                        r"\(required by (.+?)\)")
 NOVER_RE = re.compile(r"(.*?): symbol (\S+) version (\S+) not defined in file (\S+) with link "
                       r"time reference")
 
@@ -168,6 +171,10 @@ def ld_so(path, run=False):
                 continue
             bound.add((real(ref), sym, ver or "", real(to)))
             continue
+        m = VERSION_RE.search(line)
+        if m and not run:
+            unres.add(("version", real(m.group(1)), m.group(2), real(m.group(3))))
+            continue
         m = NOVER_RE.search(line)
         if m:
             unres.add((real(m.group(1).strip()), m.group(2), m.group(3)))
@@ -198,6 +205,10 @@ def objinspect(oi, path):
             bound.add((ref, b["name"], b["version"] or "", real(objs[b["provider"]]["path"])))
         elif b["state"] in ("unresolved",):
             unres.add((ref, b["name"], b["version"] or ""))
+    for x in d["diagnostics"]:
+        m = VERSION_RE.search(x["message"]) if x["where"] == "bind/version" else None
+        if m:
+            unres.add(("version", real(m.group(1)), m.group(2), real(m.group(3))))
     return bound, unres, relocs, interp, d
 
 
