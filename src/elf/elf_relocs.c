@@ -117,9 +117,10 @@ static oi_status read_table(oi_file *f, uint64_t vaddr, uint64_t size, bool rela
         OI_WARN(f, OI_MALFORMED, oi_file_off(f, v.p), "elf/reloc",
                 "%s size %#llx is not a multiple of the entry size %llu", tag,
                 (unsigned long long)size, (unsigned long long)ent);
-    uint64_t n = size / ent;   /* bounded by the bytes that hold them */
-    if (!oi_model_reserve(f, OI_T_RELOCS, (size_t)n))
-        return OI_NOMEM;
+    /* bounded by the bytes that hold them; the table grows geometrically and
+     * keeps only the entries that name a symbol (most are RELATIVE), so
+     * nothing is reserved for the others */
+    uint64_t n = size / ent;
     bool mips64 = p->is64 && p->ehdr.e_machine == EM_MIPS;
     oi_cur c = oi_cur_make(v, 0, p->big);
     for (uint64_t i = 0; i < n; i++) {
