@@ -434,7 +434,7 @@ void rs_elf_closure(oi_bind *b)
         if (!n)
             continue;
         size_t *map = calloc(n, sizeof *map);
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = 0; k < n && !b->capped; k++) {
             size_t j = need(b, i, d[k].name);
             if (map)
                 map[k] = j;

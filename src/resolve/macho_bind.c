@@ -191,7 +191,7 @@ void rs_macho_closure(oi_bind *b)
         size_t n;
         oi_dependencies(o->pub.file, &d, &n);
         size_t *map = n ? calloc(n, sizeof *map) : NULL;
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = 0; k < n && !b->capped; k++) {
             size_t j = need(b, i, d[k].name, d[k].kind);
             if (map)
                 map[k] = j;
@@ -392,7 +392,24 @@ static bool lookup_all(oi_bind *b, chain *c, const char *name, bool weak, size_t
     return false;
 }
 
-static void bind_import(oi_bind *b, size_t li, const oi_import *im, hop *seen)
+/* Imports of one library come in runs: the last (image, library) looked up. */
+typedef struct dep_cache {
+    size_t img;
+    const char *lib;
+    size_t obj;
+} dep_cache;
+
+static size_t dep_cached(oi_bind *b, dep_cache *dc, size_t img, const char *lib)
+{
+    if (dc->lib && dc->img == img && strcmp(dc->lib, lib) == 0)
+        return dc->obj;
+    dc->img = img;
+    dc->lib = lib;
+    dc->obj = dep_named(b, img, lib);
+    return dc->obj;
+}
+
+static void bind_import(oi_bind *b, size_t li, const oi_import *im, hop *seen, dep_cache *dc)
 {
     oi_bind_import *bi = rs_new_import(b, li);
     if (!bi)
@@ -434,7 +451,7 @@ static void bind_import(oi_bind *b, size_t li, const oi_import *im, hop *seen)
         p = 0;
     } else {
         bi->how = "two-level";
-        p = dep_named(b, li, lib);
+        p = dep_cached(b, dc, li, lib);
     }
     bi->provider = p;
     if (p == RS_NONE || rs_obj(b, p)->pub.missing) {
@@ -460,8 +477,9 @@ void rs_macho_bind(oi_bind *b)
         const oi_import *im;
         size_t n;
         oi_imports(o->pub.file, &im, &n);
+        dep_cache dc = { 0 };
         for (size_t k = 0; k < n; k++)
-            bind_import(b, i, &im[k], seen);
+            bind_import(b, i, &im[k], seen, &dc);
     }
     free(seen);
 }

@@ -259,7 +259,7 @@ static void expand(oi_bind *b)
         size_t n;
         oi_dependencies(o->pub.file, &d, &n);
         size_t *map = n ? calloc(n, sizeof *map) : NULL;
-        for (size_t k = 0; k < n; k++) {
+        for (size_t k = 0; k < n && !b->capped; k++) {
             oi_dep_kind kind = d[k].kind == OI_DEP_DELAY ? OI_DEP_DELAY : OI_DEP_NEEDED;
             size_t j = need(b, i, d[k].name, kind, false);
             if (map)
@@ -400,6 +400,9 @@ static void bind_object(oi_bind *b, size_t li)
     const oi_import *im;
     size_t n;
     oi_imports(f, &im, &n);
+    /* imports come grouped by descriptor: remember the last DLL's object */
+    const char *last_lib = NULL;
+    size_t last_obj = RS_NONE;
     for (size_t i = 0; i < n; i++) {
         oi_bind_import *bi = rs_new_import(b, li);
         if (!bi)
@@ -409,7 +412,14 @@ static void bind_object(oi_bind *b, size_t li)
         bi->library = im[i].library;
         bi->delay = im[i].delay;
         bi->how = im[i].delay ? "delay" : "import";
-        size_t p = im[i].library ? import_object(b, li, im[i].library) : RS_NONE;
+        size_t p = RS_NONE;
+        if (im[i].library && last_lib && strcasecmp(im[i].library, last_lib) == 0) {
+            p = last_obj;
+        } else if (im[i].library) {
+            p = import_object(b, li, im[i].library);
+            last_lib = im[i].library;
+            last_obj = p;
+        }
         if (p == RS_NONE) {
             bi->state = OI_NO_LIBRARY;
             bi->note = "the import names no loaded library";
