@@ -19,6 +19,8 @@ static const cli_command commands[] = {
     { "deps", "deps [OPTIONS] FILE...", cmd_table },
     { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL... (- reads names from stdin)", cmd_resolve },
     { "bind", "bind [OPTIONS] PROGRAM_OR_LIBRARY [--root SYSROOT] [-L DIR]... [--unresolved]", cmd_bind },
+    { "check", "check [--policy FILE] [--root DIR] [-j N] [--json|--sarif|--junit] [-q|-v] [--list] ARTIFACT_OR_DIR...", cmd_check },
+    { "diff", "diff [--json|--sarif|--junit] [--arch NAME] OLD NEW", cmd_diff },
 };
 
 void cli_print_help(void)
