@@ -299,13 +299,13 @@ def main():
         nfiles += 1
         nbind += nb
         mism += mm
-    print(f"conformance bind: {nfiles} files ({len(fix_progs)} fixture programs, "
-          f"{len(fix_libs)} fixture libraries, {len(sys_progs)} system programs, "
-          f"{len(sys_libs)} system libraries, fixture programs also run; {npe} PE and "
+    print(f"conformance bind: {nfiles} files ({len(fix_progs)} programs and "
+          f"{len(fix_libs)} libraries under DIR, {len(sys_progs)} system programs, "
+          f"{len(sys_libs)} system libraries, the bind fixture programs also run; {npe} PE and "
           f"{nmacho} Mach-O files against llvm-readobj/llvm-objdump), "
           f"{nbind} bindings, {mism} mismatches"
           + (f"; {extra} run-time lookups without a relocation dropped" if extra else "")
-          + (f"; {unloadable} fixture programs ld.so refuses to start compared in ldd mode only"
+          + (f"; {unloadable} programs ld.so refuses to start compared in ldd mode only"
              if unloadable else ""))
     return 1 if mism else 0
 
