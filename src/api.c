@@ -253,6 +253,7 @@ static build_fn builder(const oi_file *f, int t)
     case OI_T_IMPORTS: return f->ops->build_imports;
     case OI_T_DEPS: return f->ops->build_deps;
     case OI_T_PROPS: return f->ops->build_props;
+    case OI_T_RELOCS: return f->ops->build_relocs;
     }
     return NULL;
 }
@@ -298,6 +299,7 @@ TABLE_API(oi_exports, oi_export, OI_T_EXPORTS)
 TABLE_API(oi_imports, oi_import, OI_T_IMPORTS)
 TABLE_API(oi_dependencies, oi_dependency, OI_T_DEPS)
 TABLE_API(oi_properties, oi_property, OI_T_PROPS)
+TABLE_API(oi_relocations, oi_reloc, OI_T_RELOCS)
 
 oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size)
 {
@@ -404,6 +406,12 @@ static oi_status scan_lookup(oi_file *f, const char *name, const char *version,
 oi_status oi_lookup(oi_file *f, const char *name, const char *version,
                     oi_explain_fn explain, void *ctx, oi_lookup_result *res)
 {
+    return oi_lookup_ex(f, name, version, 0, explain, ctx, res);
+}
+
+oi_status oi_lookup_ex(oi_file *f, const char *name, const char *version, unsigned flags,
+                       oi_explain_fn explain, void *ctx, oi_lookup_result *res)
+{
     if (!f || !name || !res)
         return OI_ARG;
     memset(res, 0, sizeof *res);
@@ -412,7 +420,9 @@ oi_status oi_lookup(oi_file *f, const char *name, const char *version,
     res->exp.callconv_argbytes = -1;
     if (f->children.n)
         return OI_UNSUPPORTED;   /* a container: look up in a child */
-    oi_status st = f->ops->lookup
+    oi_status st = flags && f->ops->lookup_ex
+                       ? f->ops->lookup_ex(f, name, version, flags, explain, ctx, res)
+                   : f->ops->lookup
                        ? f->ops->lookup(f, name, version, explain, ctx, res)
                        : scan_lookup(f, name, version, explain, ctx, res);
     if (st == OI_OK && res->found)

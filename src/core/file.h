@@ -29,7 +29,7 @@ typedef struct oi_table {
 } oi_table;
 
 enum { OI_T_SECTIONS, OI_T_SYMBOLS, OI_T_EXPORTS, OI_T_IMPORTS, OI_T_DEPS,
-       OI_T_PROPS, OI_T_COUNT };
+       OI_T_PROPS, OI_T_RELOCS, OI_T_COUNT };
 
 typedef struct oi_format_ops oi_format_ops;
 
@@ -79,6 +79,11 @@ struct oi_format_ops {
     void (*close)(oi_file *f);
     /* the content of section i of the section table (NULL: the raw bytes) */
     oi_status (*section_data)(oi_file *f, size_t i, oi_view *out);
+    /* the dynamic relocations that name a symbol (NULL: none) */
+    oi_status (*build_relocs)(oi_file *f);
+    /* lookup with OI_LOOKUP_* flags (NULL: lookup, the flags ignored) */
+    oi_status (*lookup_ex)(oi_file *f, const char *name, const char *version, unsigned flags,
+                           oi_explain_fn explain, void *ctx, oi_lookup_result *res);
 };
 
 /* Probe in dispatch order; NULL when no format recognises v. */
@@ -92,6 +97,7 @@ oi_symbol *oi_model_symbol(oi_file *f);
 oi_export *oi_model_export(oi_file *f);   /* ordinal=-1, fwd_ordinal=-1, argbytes=-1 */
 oi_import *oi_model_import(oi_file *f);   /* ordinal=-1 */
 oi_dependency *oi_model_dep(oi_file *f);
+oi_reloc *oi_model_reloc(oi_file *f);
 bool oi_model_prop(oi_file *f, const char *key, const char *value);
 /* Reserve room for n records of table t (a hint; the table still grows). */
 bool oi_model_reserve(oi_file *f, int t, size_t n);

@@ -47,3 +47,8 @@ NAME_TABLE(oi_ccsource_name, oi_ccsource, OI_CCSRC_MANGLING,
 
 NAME_TABLE(oi_dep_kind_name, oi_dep_kind, OI_DEP_UPWARD,
            "needed", "delay", "weak", "reexport", "lazy", "upward")
+
+NAME_TABLE(oi_reloc_class_name, oi_reloc_class, OI_RELOC_COPY, "data", "plt", "copy")
+
+NAME_TABLE(oi_bind_state_name, oi_bind_state, OI_CHAIN_TOO_DEEP,
+           "bound", "weak-unbound", "unresolved", "no-library", "loop", "too-deep")

@@ -318,4 +318,6 @@ const oi_format_ops oi_elf_ops = {
     .lookup = oelf_lookup,
     .close = oelf_close,
     .section_data = oelf_section_data,
+    .build_relocs = oelf_build_relocs,
+    .lookup_ex = oelf_lookup_ex,
 };
