@@ -187,6 +187,7 @@ static void close_file(oi_file *f)
     for (int t = 0; t < OI_T_COUNT; t++)
         oi_vec_free(&f->t[t].vec);
     oi_vec_free(&f->diags);
+    oi_vec_free(&f->abi_tags.vec);
     if (f->root == f || !f->root) {
         oi_arena_free(&f->arena);
         if (f->map)

@@ -18,6 +18,8 @@ static const cli_command commands[] = {
     { "sections", "sections [OPTIONS] FILE...", cmd_table },
     { "deps", "deps [OPTIONS] FILE...", cmd_table },
     { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL", cmd_resolve },
+    { "call", "call [OPTIONS] [--ffi ctypes|cffi] FILE [NAME...]", cmd_call },
+    { "demangle", "demangle [NAME...]   (names from standard input when none)", cmd_demangle },
 };
 
 void cli_print_help(void)
