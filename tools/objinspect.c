@@ -31,6 +31,7 @@ void cli_print_help(void)
           "options:\n"
           "  --json           machine-readable output (see README, \"JSON contract\")\n"
           "  --all            list data and TLS exports too, not only functions\n"
+          "  -C, --demangle   show C++, Rust, D and MSVC names demangled\n"
           "  --arch NAME      only this slice of a fat Mach-O file (arm64, x86_64, ...)\n"
           "  --explain        resolve: print each step the lookup takes\n"
           "  --strict         fail on the first malformed structure\n"
