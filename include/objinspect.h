@@ -142,6 +142,7 @@ typedef enum oi_callconv {
     OI_CC_SWIFTCALL,
     OI_CC_RUST,           /* the unstable Rust ABI: not callable through an FFI */
     OI_CC_SPARC,          /* SPARC V8 (32-bit) System V */
+    OI_CC_GO,             /* Go's own ABI (ABI0 / ABIInternal): not callable from C */
     OI_CC_COUNT
 } oi_callconv;
 

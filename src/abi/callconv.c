@@ -25,15 +25,14 @@ enum {
 enum {
     IMAGE_FILE_MACHINE_I386 = 0x14c, IMAGE_FILE_MACHINE_AMD64 = 0x8664,
     IMAGE_FILE_MACHINE_ARMNT = 0x1c4, IMAGE_FILE_MACHINE_ARM64 = 0xaa64,
-    IMAGE_FILE_MACHINE_ARM64EC = 0xa641, IMAGE_FILE_MACHINE_ARM64X = 0xa64e,
+    IMAGE_FILE_MACHINE_ARM64EC = 0xa641,
 };
 #define CPU_ARCH_ABI64 0x01000000u
 enum {
-    CPU_TYPE_X86 = 7, CPU_TYPE_ARM = 12, CPU_TYPE_POWERPC = 18,
+    CPU_TYPE_X86 = 7, CPU_TYPE_ARM = 12,
     CPU_TYPE_X86_64 = CPU_TYPE_X86 | CPU_ARCH_ABI64,
     CPU_TYPE_ARM64 = CPU_TYPE_ARM | CPU_ARCH_ABI64,
     CPU_TYPE_ARM64_32 = CPU_TYPE_ARM | 0x02000000u,
-    CPU_TYPE_POWERPC64 = CPU_TYPE_POWERPC | CPU_ARCH_ABI64,
 };
 /* e_flags bits */
 #define EF_ARM_ABI_FLOAT_SOFT 0x200u
@@ -137,8 +136,6 @@ static const cc_rule file_rules[] = {
       "Microsoft docs: Overview of ARM64 ABI conventions" },
     { OI_FORMAT_PE, IMAGE_FILE_MACHINE_ARM64EC, 0, 0, 0, ANY, ANY, OI_CC_ARM64EC, "ARM64EC",
       "Microsoft docs: Overview of ARM64EC ABI conventions" },
-    { OI_FORMAT_PE, IMAGE_FILE_MACHINE_ARM64X, 0, 0, 0, ANY, ANY, OI_CC_AAPCS64, "AAPCS64 (ARM64X)",
-      "Microsoft docs: Build ARM64X binaries (native ARM64 view)" },
     { OI_FORMAT_PE, IMAGE_FILE_MACHINE_ARMNT, 0, 0, 0, ANY, ANY, OI_CC_AAPCS_VFP, "AAPCS-VFP (Windows on ARM)",
       "Microsoft docs: Overview of ARM32 ABI conventions" },
     /* Mach-O */
@@ -152,10 +149,6 @@ static const cc_rule file_rules[] = {
       "Apple: Writing ARM64 code for Apple platforms" },
     { OI_FORMAT_MACHO, CPU_TYPE_ARM, 0, 0, 0, ANY, ANY, OI_CC_AAPCS, "AAPCS (Apple armv7)",
       "Apple: ARMv7 function calling conventions" },
-    { OI_FORMAT_MACHO, CPU_TYPE_POWERPC, 0, 0, 0, ANY, ANY, OI_CC_PPC_SYSV, "PowerPC (Darwin)",
-      "Apple: PowerPC function calling conventions" },
-    { OI_FORMAT_MACHO, CPU_TYPE_POWERPC64, 0, 0, 0, ANY, ANY, OI_CC_PPC64_ELFV1, "PowerPC 64 (Darwin)",
-      "Apple: PowerPC function calling conventions (64-bit)" },
 };
 
 static bool file_rule_matches(const cc_rule *r, const oi_file_info *info)
@@ -354,6 +347,18 @@ static bool rule_rust(const oi_file_info *in, const oi_export *e, cc_verdict *v)
     return true;
 }
 
+/* Go symbols ("pkg.Func") use Go's own ABI; only //export'ed C names
+ * (plain identifiers) follow the platform's C convention. */
+static bool rule_go(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+{
+    const char *lang = oi_lang_of_name(in->format, e->name);
+    if (!lang || strcmp(lang, "go") != 0)
+        return false;
+    v->cc = OI_CC_GO;
+    v->source = OI_CCSRC_MANGLING;
+    return true;
+}
+
 /* Itanium C++: the platform's C convention, with `this` first for member
  * functions. The mangling proves a member function only through a
  * cv/ref-qualifier on the nested name (_ZNK, _ZNV, _ZNR, _ZNO) or a
@@ -497,6 +502,8 @@ static const export_rule export_rules[] = {
       "Swift docs/ABI/Mangling.rst ($s prefix); docs/ABI/CallingConvention.rst (swiftcall)" },
     { "rust", rule_rust,
       "Rust RFC 2603 (v0 mangling, _R prefix); legacy _ZN..17h<hash>E; Rust reference: extern \"Rust\" ABI is unspecified" },
+    { "go", rule_go,
+      "Go internal ABI specification (ABIInternal; ABI0 for assembly): Go symbols are pkg.Name" },
     { "itanium-c++", rule_itanium,
       "Itanium C++ ABI 5.1 (mangling), 3.1 (member functions take `this` first)" },
     { "x86-fastcall", rule_fastcall,
