@@ -286,10 +286,21 @@ oi_status oi_abi_build_tags(oi_file *f)
         const char *s = c_name(f, e[i].name);
         if (!s)
             continue;
+        /* an x86 stdcall export keeps "@N" unless linked with --kill-at or
+         * a .def: the host's GetProcAddress("DllRegisterServer") misses it */
+        const char *at = f->info.format == OI_FORMAT_PE ? strrchr(s, '@') : NULL;
+        size_t plain = at && at > s && at[1] >= '0' && at[1] <= '9' ? (size_t)(at - s) : strlen(s);
         for (size_t r = 0; r < sizeof plugin_rules / sizeof plugin_rules[0]; r++) {
             const plugin_rule *pr = &plugin_rules[r];
-            if (pr->prefix ? !starts(s, pr->name) || !s[strlen(pr->name)] : strcmp(s, pr->name) != 0)
+            size_t pl = strlen(pr->name);
+            bool hit = pr->prefix ? starts(s, pr->name) && s[pl]
+                                  : plain == pl && strncmp(s, pr->name, pl) == 0;
+            if (!hit)
                 continue;
+            if (!pr->prefix && plain != strlen(s))
+                tag(f, "problem", oi_arena_printf(f->mem,
+                    "%s is exported with its stdcall decoration: the host looks up %s "
+                    "(link with --kill-at or a .def file)", s, pr->name));
             list_add(plugins, sizeof plugins, pr->plugin);
             if (strcmp(pr->name, "PyInit_") == 0 && !pyinit)
                 pyinit = s;
