@@ -93,6 +93,7 @@ struct node {
     unsigned fclass;
     char cc;
     bool variadic, noexcept_;
+    bool void_params;   /* 'X': printed "(void)"; an empty '@' list prints "()" */
     int refqual;        /* 0, '&', 'R' */
     int64_t adjust[4];  /* thunk: static, vtordisp, vbptr, vboffset */
     /* N_STRUCTOR */
@@ -353,10 +354,10 @@ static void print_func_post(sbuf *o, const node *n)
     }
     if (!(n->fclass & FC_NOPARAMS)) {
         puts_(o, "(");
-        if (n->list.n)
-            print_list(o, &n->list, ", ");
-        else if (!n->variadic)
+        if (n->void_params)
             puts_(o, "void");
+        else
+            print_list(o, &n->list, ", ");
         if (n->variadic) {
             if (last(o) != '(')
                 puts_(o, ", ");
@@ -985,15 +986,18 @@ static node *parse_fqsymbol_name(dm *d)
     return q;
 }
 
+/* E (__ptr64), I (__restrict), F (__unaligned): each at most once, in
+ * that order. */
 static unsigned parse_ext_quals(dm *d)
 {
     unsigned q = 0;
-    for (;;) {
-        if (eat(d, 'E')) q |= Q_PTR64;
-        else if (eat(d, 'I')) q |= Q_RESTRICT;
-        else if (eat(d, 'F')) q |= Q_UNALIGNED;
-        else return q;
-    }
+    if (eat(d, 'E'))
+        q |= Q_PTR64;
+    if (eat(d, 'I'))
+        q |= Q_RESTRICT;
+    if (eat(d, 'F'))
+        q |= Q_UNALIGNED;
+    return q;
 }
 
 /* A..D (non-member) or Q..T (member) cv-qualifiers. */
@@ -1099,10 +1103,10 @@ static node *parse_tag(dm *d)
 
 static bool is_pointer_type(const dm *d)
 {
-    if (starts(d, "$$Q") || starts(d, "$$R"))
+    if (starts(d, "$$Q"))
         return true;
     switch (*d->s) {
-    case 'A': case 'B': case 'P': case 'Q': case 'R': case 'S': return true;
+    case 'A': case 'P': case 'Q': case 'R': case 'S': return true;
     default: return false;
     }
 }
@@ -1112,7 +1116,7 @@ static bool is_member_pointer(dm *d)
 {
     const char *s = d->s;
     switch (*s++) {
-    case '$': case 'A': case 'B': return false;
+    case '$': case 'A': return false;
     case 'P': case 'Q': case 'R': case 'S': break;
     default: d->err = true; return false;
     }
@@ -1139,14 +1143,8 @@ static void parse_pointer_cv(dm *d, node *p)
         p->affinity = 'R';
         return;
     }
-    if (eats(d, "$$R")) {
-        p->affinity = 'R';
-        p->quals = Q_VOLATILE;
-        return;
-    }
     switch (*d->s++) {
     case 'A': p->affinity = '&'; break;
-    case 'B': p->affinity = '&'; p->quals = Q_VOLATILE; break;
     case 'P': p->affinity = '*'; break;
     case 'Q': p->affinity = '*'; p->quals = Q_CONST; break;
     case 'R': p->affinity = '*'; p->quals = Q_VOLATILE; break;
@@ -1283,8 +1281,10 @@ static node *parse_type(dm *d, int mode)
 
 static void parse_params(dm *d, node *f)
 {
-    if (eat(d, 'X'))
+    if (eat(d, 'X')) {
+        f->void_params = true;
         return;
+    }
     while (!d->err && *d->s != '@' && *d->s != 'Z') {
         if (!*d->s) {
             d->err = true;

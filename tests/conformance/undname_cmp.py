@@ -61,4 +61,5 @@ def main():
     print("%d %d" % (len(names), bad))
 
 
-main()
+if __name__ == "__main__":
+    main()
