@@ -444,9 +444,13 @@ static void print_post(sbuf *o, const node *n)
         print_func_post(o, n);
         break;
     case N_ARRAY:
-        puts_(o, "[");
-        print_list(o, &n->list, "][");
-        puts_(o, "]");
+        /* a zero dimension prints as "[]" */
+        for (size_t i = 0; i < n->list.n; i++) {
+            puts_(o, "[");
+            if (n->list.items[i]->value != 0)
+                print_node(o, n->list.items[i]);
+            puts_(o, "]");
+        }
         print_post(o, n->a);
         break;
     case N_POINTER:
@@ -1389,7 +1393,7 @@ static unsigned parse_function_class(dm *d)
         case 0: break;
         case 1: fc |= FC_STATIC; break;
         case 2: fc |= FC_VIRTUAL; break;
-        case 3: fc |= FC_VIRTUAL | FC_SADJUST; break;
+        case 3: fc |= FC_SADJUST | (i >= 8 ? FC_VIRTUAL : 0); break;   /* G/H: not virtual */
         }
         if (i % 2)
             fc |= FC_FAR;
