@@ -431,6 +431,7 @@ typedef struct call_ctx {
     const cli *c;
     const call_opts *co;
     bool any;
+    const char *abs_path;     /* the file argument made absolute, for dlopen */
 } call_ctx;
 
 static void call_leaf(oi_file *f, void *ctxp)
@@ -450,7 +451,7 @@ static void call_leaf(oi_file *f, void *ctxp)
         fputs("import ctypes\n", o);
         fputs("import os\n", o);
         fputs("_path = os.environ.get(\"OBJINSPECT_LIB\", ", o);
-        py_str(o, oi_name(f));
+        py_str(o, cx->abs_path ? cx->abs_path : oi_name(f));
         fputs(")\n", o);
         fputs("_cdll = ctypes.CDLL(_path)\n", o);
         if (win)
@@ -517,7 +518,7 @@ static void call_leaf(oi_file *f, void *ctxp)
     if (cx->co->ffi == FFI_CFFI) {
         fputs("\"\"\")\n", o);
         fputs("lib = ffi.dlopen(os.environ.get(\"OBJINSPECT_LIB\", ", o);
-        py_str(o, oi_name(f));
+        py_str(o, cx->abs_path ? cx->abs_path : oi_name(f));
         fputs("))\n", o);
     } else if (!cx->co->ffi && shown == 0) {
         fputs("  (no exported function matched)\n", o);
@@ -537,8 +538,10 @@ int cmd_call(int argc, char **argv)
         if (!f) {
             rc = EXIT_INPUT;
         } else {
-            call_ctx cx = { &c, &co, false };
+            char *abs = realpath(c.args[0], NULL);
+            call_ctx cx = { &c, &co, false, abs };
             cli_each_leaf(view, call_leaf, &cx);
+            free(abs);
             rc = EXIT_OK;
             if (c.nargs > 1 && !cx.any)
                 rc = EXIT_CHECK;
