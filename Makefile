@@ -27,9 +27,10 @@ CC       ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS     := libelf zlib
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lelf -lz) $(DEMANGLE_LIBS)
-# libiberty (libiberty-dev, built with -fPIC on Debian) demangles Itanium C++, Rust and D
-DEMANGLE_LIBS := -liberty
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lelf -lz)
+# libiberty (libiberty-dev; its libiberty.a is built with -fPIC on Debian, so it
+# links into the shared library too) demangles Itanium C++, Rust and D.
+PKG_LIBS += -liberty
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-missing-field-initializers
@@ -94,7 +95,8 @@ example: $(EXAMPLE)
 
 # ------------------------------------------------------------------ deps
 # Each package is installed only when missing; needs root (as in the README).
-RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev libiberty-dev
+RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev
+RUN_PKGS  += libiberty-dev
 TEST_PKGS := $(RUN_PKGS) libcmocka-dev binutils elfutils clang lld llvm lld-16 llvm-16 \
              gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3
 deps:
