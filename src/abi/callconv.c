@@ -531,8 +531,14 @@ void oi_abi_annotate_exports(const oi_file_info *info, oi_export *e, size_t n)
         bool func = e[i].kind == OI_KIND_FUNC || e[i].kind == OI_KIND_IFUNC ||
                     (e[i].kind == OI_KIND_NOTYPE &&
                      (e[i].target == OI_TARGET_REEXPORT || info->format != OI_FORMAT_ELF));
-        if (!func)
+        if (!func) {
+            /* a variable has no convention, but its mangling still says
+             * what it is (a vftable, a static data member, ...) */
+            cc_verdict v = { OI_CC_UNKNOWN, OI_CCSRC_NONE, -1, 0 };
+            if (e[i].name && (rule_msvc(info, &e[i], &v) || rule_itanium(info, &e[i], &v)))
+                e[i].abi_flags |= v.flags;
             continue;
+        }
         if (!e[i].name) {
             cc_verdict v = { OI_CC_UNKNOWN, OI_CCSRC_NONE, -1, 0 };
             if (!is_pe_x86(info))

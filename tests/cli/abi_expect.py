@@ -41,8 +41,10 @@ def report(ok, name, why=""):
 
 lines = []
 for src in sorted(glob.glob(os.path.join(srcdir, "*"))):
+    if src.endswith((".mk", ".py")):
+        continue
     for ln in open(src, encoding="utf-8", errors="replace"):
-        m = re.search(r"\b(EXPECT(?:-ABI|-TAG|-PROBLEM|-NOPROBLEM)?) (\S+)(.*)$", ln)
+        m = re.search(r"\b(EXPECT(?:-ABI|-TAG|-PROBLEM|-NOPROBLEM)?) (\S+\.(?:so|dll|o|dylib)\S*)(.*)$", ln)
         if m:
             rest = m.group(3).strip()
             rest = re.sub(r"\s*\*/\s*$", "", rest)

@@ -42,7 +42,7 @@ for f in abi-x86-mingw.dll msvcabi-x86.dll msvcabi-x64.dll defaults-x86_64.dll; 
     done
 done
 "$OI" call --ffi ctypes "$A/abi-x86-mingw.dll" > "$TMP/x86.py"
-grep -q '^stdcall_fn_[0-9]* = _windll\["stdcall_fn@8"\]' "$TMP/x86.py" &&
+grep -q '^stdcall_fn_8_[0-9]* = _windll\["stdcall_fn@8"\]' "$TMP/x86.py" &&
     pass "ctypes: stdcall_fn@8 through WinDLL" ||
     fail "ctypes: stdcall_fn@8 through WinDLL" "$(grep -n stdcall_fn "$TMP/x86.py" | head -n 3)"
 grep -q 'stdcall_fn@8: stdcall (decoration), 8 argument bytes' "$TMP/x86.py" &&
