@@ -402,7 +402,9 @@ OI_API const oi_export *oi_find_export(oi_file *f, const char *name, const char 
  * not demangle. Each call demangles again: keep the result if you need it
  * twice. */
 OI_API const char *oi_demangle(oi_file *f, const oi_export *e);
-/* The same for any symbol name (no format adjustment). */
+/* The same for any symbol name (no format adjustment). Both allocate from
+ * f's arena, so they are not for a handle shared between threads: there,
+ * use oi_demangle_to. */
 OI_API const char *oi_demangle_name(oi_file *f, const char *name);
 /* Without a file: write the demangled name into buf (always NUL-terminated
  * when size > 0, truncated if needed). Returns the full length of the

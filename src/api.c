@@ -331,6 +331,7 @@ oi_status oi_load_all(oi_file *f)
         if (first == OI_OK)
             first = st;
     }
+    oi_abi_tags(f, NULL, NULL);   /* built now too, so the handle is read-only after */
     for (size_t i = 0; i < f->children.n; i++) {
         oi_file *c;
         if (oi_child(f, i, &c) == OI_OK)
