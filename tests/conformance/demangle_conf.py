@@ -58,7 +58,8 @@ def peer_names(path, fmt):
 
 
 files = symbols = mismatches = skipped = 0
-gnu_q, msvc_q = [], []   # (shown name, our text, peer input)
+gnu_q, msvc_q = [], []
+per_file = {}   # (shown name, our text, peer input)
 for root, _, fnames in os.walk(top):
     for fn in sorted(fnames):
         path = os.path.join(root, fn)
@@ -105,6 +106,7 @@ for root, _, fnames in os.walk(top):
                 if not counted:
                     files += 1
                     counted = True
+                per_file[leaf["file"]] = per_file.get(leaf["file"], 0) + 1
 
 
 def check(queue, peer_fn):
@@ -123,6 +125,8 @@ def check(queue, peer_fn):
                 print("mismatch: %s: %s\n    objinspect: %s\n    peer:       %s" % (f, shown, ours, want))
 
 
+for f in sorted(per_file):
+    print("  %s: %d mangled names" % (f, per_file[f]))
 check(gnu_q, peer_gnu)
 check(msvc_q, peer_msvc)
 if skipped:
