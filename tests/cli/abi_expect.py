@@ -5,7 +5,8 @@ usage: abi_expect.py OBJINSPECT FIXDIR SRCDIR [KIND...]
 KIND selects which lines to check: abi (EXPECT-ABI: the file's
 abi_callconv), export (EXPECT: one export's callconv, callconv_source,
 callconv_argbytes, abi_flags, lang), tag (EXPECT-TAG, EXPECT-PROBLEM,
-EXPECT-NOPROBLEM: the file's abi_tags). Every line names the fixture file
+EXPECT-NOPROBLEM: the file's abi_tags); EXPECT-DIAG (a diagnostic's "where")
+goes with abi. Every line names the fixture file
 it is about; the value after it is what the fixture's source says a correct
 reader must report. One PASS/FAIL line per expectation.
 """
@@ -44,7 +45,7 @@ for src in sorted(glob.glob(os.path.join(srcdir, "*"))):
     if src.endswith((".mk", ".py")):
         continue
     for ln in open(src, encoding="utf-8", errors="replace"):
-        m = re.search(r"\b(EXPECT(?:-ABI|-TAG|-PROBLEM|-NOPROBLEM)?) (\S+\.(?:so|dll|o|dylib)\S*)(.*)$", ln)
+        m = re.search(r"\b(EXPECT(?:-ABI|-TAG|-PROBLEM|-NOPROBLEM|-DIAG)?) (\S+\.(?:so|dll|o|dylib)\S*)(.*)$", ln)
         if m:
             rest = m.group(3).strip()
             rest = re.sub(r"\s*\*/\s*$", "", rest)
@@ -59,6 +60,14 @@ for src, kind, fname, rest in lines:
             report(False, tag, d)
         else:
             report(d.get("abi_callconv") == want, tag, "abi_callconv is %r" % d.get("abi_callconv"))
+    elif kind == "EXPECT-DIAG" and "abi" in kinds:
+        want = rest.split()[0]
+        d = doc(fname)
+        if isinstance(d, str):
+            report(False, tag, d)
+        else:
+            wh = [x.get("where") for x in d.get("diagnostics", [])]
+            report(want in wh, tag, "diagnostics: %r" % wh)
     elif kind == "EXPECT" and "export" in kinds:
         parts = rest.split()
         name, fields = parts[0], dict(p.split("=", 1) for p in parts[1:])
