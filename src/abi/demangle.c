@@ -4,7 +4,8 @@
  *
  *  - Itanium C++, Rust (legacy and v0) and D: libiberty's cplus_demangle
  *    with the flags c++filt uses (DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE,
- *    automatic style), so our text is c++filt's. libiberty keeps its
+ *    automatic style; the D style for "_D" names, which the automatic
+ *    style leaves alone), so our text is c++filt's (-s dlang for D). libiberty keeps its
  *    recursion limit (DMGL_NO_RECURSE_LIMIT is not passed), which is what
  *    makes it safe on hostile names.
  *  - MSVC C++: msvc_demangle.c (no maintained C library exists).
@@ -30,7 +31,7 @@ static bool starts(const char *s, const char *p)
  * names), Rust v0 (_R) and D (_D). */
 static bool iberty_name(const char *s)
 {
-    return starts(s, "_Z") || starts(s, "_R") || (starts(s, "_D") && s[2] >= '0' && s[2] <= '9') ||
+    return starts(s, "_Z") || starts(s, "_R") || (starts(s, "_D") && ((s[2] >= '0' && s[2] <= '9') || strcmp(s, "_Dmain") == 0)) ||
            starts(s, "_GLOBAL_");
 }
 
@@ -44,7 +45,10 @@ size_t oi_demangle_to(const char *name, char *buf, size_t size)
         return oi_msvc_demangle(name, buf, size);
     if (!iberty_name(name))
         return 0;
-    char *r = cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE | DMGL_AUTO);
+    /* D is not part of libiberty's automatic style: ask for it (as
+     * "c++filt -s dlang" does) */
+    int style = starts(name, "_D") ? DMGL_DLANG : DMGL_AUTO;
+    char *r = cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE | style);
     if (!r)
         return 0;
     size_t n = strlen(r);

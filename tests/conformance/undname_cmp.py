@@ -30,15 +30,28 @@ def peer_msvc(names):
     return res
 
 
-def peer_gnu(names):
+def _cxxfilt(names, style):
     res = []
     for k in range(0, len(names), 2000):
         chunk = names[k:k + 2000]
-        out = subprocess.run(["c++filt", "--"] + chunk, capture_output=True, text=True,
-                             errors="replace").stdout.split("\n")
+        out = subprocess.run(["c++filt"] + style + ["--"] + chunk, capture_output=True,
+                             text=True, errors="replace").stdout.split("\n")
         if len(out) < len(chunk):
             raise SystemExit("c++filt printed fewer lines than names")
         res.extend(out[:len(chunk)])
+    return res
+
+
+def peer_gnu(names):
+    """c++filt's text: its automatic style, and -s dlang for D names
+    ("_D..."), which the automatic style does not demangle."""
+    d = [i for i, n in enumerate(names) if n.startswith("_D")]
+    other = [i for i, n in enumerate(names) if not n.startswith("_D")]
+    res = [None] * len(names)
+    for idx, style in ((other, []), (d, ["-s", "dlang"])):
+        out = _cxxfilt([names[i] for i in idx], style) if idx else []
+        for i, r in zip(idx, out):
+            res[i] = r
     return res
 
 
