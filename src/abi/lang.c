@@ -336,6 +336,12 @@ oi_status oi_abi_build_tags(oi_file *f)
         tag(f, "ruby_extension", rbinit + strlen("Init_"));
     if (jni)
         tag(f, "jni_natives", oi_arena_printf(f->mem, "%zu", jni));
+    /* a DLL's entry point is its DllMain (through the CRT's
+     * _DllMainCRTStartup): the loader calls it with DLL_PROCESS_ATTACH */
+    if (f->info.format == OI_FORMAT_PE && f->info.type && strcmp(f->info.type, "dll") == 0 &&
+        f->info.has_entry)
+        tag(f, "dll_entry", oi_arena_printf(f->mem, "0x%llx (DllMain, stdcall on x86)",
+                                            (unsigned long long)f->info.entry));
     return st;
 }
 
