@@ -95,7 +95,7 @@ struct node {
     bool variadic, noexcept_;
     bool void_params;   /* 'X': printed "(void)"; an empty '@' list prints "()" */
     int refqual;        /* 0, '&', 'R' */
-    int64_t adjust[4];  /* thunk: static, vtordisp, vbptr, vboffset */
+    int32_t adjust[4];  /* thunk: static, vtordisp, vbptr, vboffset (32-bit, as printed) */
     /* N_STRUCTOR */
     bool dtor;
     /* N_INTLIT */
@@ -335,7 +335,7 @@ static void print_func_post(sbuf *o, const node *n)
 {
     if (n->fclass & FC_SADJUST) {
         puts_(o, "`adjustor{");
-        put_i64(o, n->adjust[0]);
+        put_u64(o, (uint32_t)n->adjust[0]);     /* the static offset is unsigned */
         puts_(o, "}'");
     } else if (n->fclass & FC_VADJUST) {
         if (n->fclass & FC_VADJUSTEX) {
@@ -349,7 +349,7 @@ static void print_func_post(sbuf *o, const node *n)
         }
         put_i64(o, n->adjust[1]);
         puts_(o, ", ");
-        put_i64(o, n->adjust[0]);
+        put_u64(o, (uint32_t)n->adjust[0]);
         puts_(o, "}'");
     }
     if (!(n->fclass & FC_NOPARAMS)) {
@@ -1416,16 +1416,16 @@ static node *parse_function_encoding(dm *d)
     unsigned fc = parse_function_class(d) | extra;
     if (d->err)
         return NULL;
-    int64_t adj[4] = { 0, 0, 0, 0 };
+    int32_t adj[4] = { 0, 0, 0, 0 };
     if (fc & FC_SADJUST) {
-        adj[0] = parse_signed(d);
+        adj[0] = (int32_t)parse_signed(d);
     } else if (fc & FC_VADJUST) {
         if (fc & FC_VADJUSTEX) {
-            adj[2] = parse_signed(d);
-            adj[3] = parse_signed(d);
+            adj[2] = (int32_t)parse_signed(d);
+            adj[3] = (int32_t)parse_signed(d);
         }
-        adj[1] = parse_signed(d);
-        adj[0] = parse_signed(d);
+        adj[1] = (int32_t)parse_signed(d);
+        adj[0] = (int32_t)parse_signed(d);
     }
     if (d->err)
         return NULL;
@@ -1568,10 +1568,11 @@ static node *parse_special(dm *d, bool *handled)
         node *b = new_node(d, N_RTTI_BCD);
         if (!b)
             return NULL;
-        b->bcd[0] = (int64_t)parse_unsigned(d);
-        b->bcd[1] = parse_signed(d);
-        b->bcd[2] = (int64_t)parse_unsigned(d);
-        b->bcd[3] = (int64_t)parse_unsigned(d);
+        /* the offsets are 32-bit fields: printed as such */
+        b->bcd[0] = (uint32_t)parse_unsigned(d);
+        b->bcd[1] = (int32_t)parse_signed(d);
+        b->bcd[2] = (uint32_t)parse_unsigned(d);
+        b->bcd[3] = (uint32_t)parse_unsigned(d);
         if (d->err)
             return NULL;
         node *v = new_node(d, N_SYM_VAR);

@@ -15,6 +15,13 @@ case $last in
 esac
 case $last in *": 0 files,"*|*" 0 symbols,"*) fail "demangle conformance found names" "$last" ;; esac
 
+# hand-written names, one MSVC construct each, against llvm-undname-16
+res=$(python3 tests/conformance/undname_cmp.py "$OI" msvc tests/fixtures/abi/msvc_names.txt 10)
+last=$(printf '%s\n' "$res" | tail -n 1)
+set -- $last
+[ "${1:-0}" -gt 50 ] && [ "${2:-1}" -eq 0 ] && pass "msvc constructs: $1 names as llvm-undname-16" ||
+    fail "msvc constructs as llvm-undname-16" "$res"
+
 # Fuzzing: seeds are the MSVC names of the fixture DLLs (from llvm-objdump)
 # plus typical library names; no crash, no disagreement with llvm-undname
 # on a name both accept or only we accept.
@@ -22,6 +29,7 @@ seeds=$TMP/seeds.txt
 for f in "$FIX"/abi/msvcabi-*.dll; do
     llvm-objdump-16 -p "$f" | awk '/Ordinal +RVA +Name/ {on=1; next} on && NF==0 {on=0} on && $3 ~ /^\?/ {print $3}'
 done > "$seeds"
+grep -v '^#' tests/fixtures/abi/msvc_names.txt >> "$seeds"
 cat >> "$seeds" <<'NAMES'
 ??0?$basic_ios@DU?$char_traits@D@std@@@std@@QEAA@PEAV?$basic_streambuf@DU?$char_traits@D@std@@@1@@Z
 ?do_get@?$time_get@DV?$istreambuf_iterator@DU?$char_traits@D@std@@@std@@@std@@MEBA?AV?$istreambuf_iterator@DU?$char_traits@D@std@@@2@V32@0AEAVios_base@2@AEAHPEAUtm@@DD@Z

@@ -59,7 +59,7 @@ def main():
     oi, kind, path = sys.argv[1], sys.argv[2], sys.argv[3]
     shown_max = int(sys.argv[4]) if len(sys.argv) > 4 else 20
     names = [l.rstrip("\n") for l in open(path, encoding="utf-8", errors="replace")]
-    names = [n for n in names if n and "\n" not in n]
+    names = [n for n in names if n and not n.startswith("#")]
     ours = subprocess.run([oi, "demangle"], input="\n".join(names) + "\n",
                           capture_output=True, text=True, errors="replace").stdout.split("\n")
     peer = peer_msvc(names) if kind == "msvc" else peer_gnu(names)
