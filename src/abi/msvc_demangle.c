@@ -751,8 +751,8 @@ static const char *const op_dunder[36] = {
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
     /* A */ "`managed vector ctor iterator'", "`managed vector dtor iterator'",
     "`EH vector copy ctor iterator'", "`EH vector vbase copy ctor iterator'", NULL, NULL,
-    "`vector copy ctor iterator'", "`vector vbase copy ctor iterator'",
-    "`managed vector vbase copy ctor iterator'", NULL, NULL, "operator co_await", "operator<=>",
+    "`vector copy ctor iterator'", "`vector vbase copy constructor iterator'",
+    "`managed vector vbase copy constructor iterator'", NULL, NULL, "operator co_await", "operator<=>",
     NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
