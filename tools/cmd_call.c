@@ -412,6 +412,9 @@ static void cffi_decl(FILE *o, oi_file *f, const oi_export *e)
         fprintf(o, "    /* cffi cannot call the %s convention */\n", oi_callconv_name(e->callconv));
         return;
     }
+    const oi_file_info *in = oi_info(f);
+    if (e->callconv == OI_CC_UNKNOWN && in->format == OI_FORMAT_PE && strcmp(in->machine, "i386") == 0)
+        fputs("    /* convention unknown (undecorated x86 name): add __stdcall if it is one */\n", o);
     fprintf(o, "    int %s", cc);
     /* a C name: the identifier is safe to write as it is (checked above) */
     fputs(e->name, o);
