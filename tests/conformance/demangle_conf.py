@@ -84,7 +84,7 @@ for root, _, fnames in os.walk(top):
                         continue
                     peer_in = n[1:] if fmt == "macho" and n.startswith("_") else n
                     pairs.append((n, peer_in, e.get("demangled")))
-            else:
+            elif leaf.get("file") == path:   # a plain file, not a slice or member
                 names = [n for n in peer_names(path, fmt) if gnu_name(n) or n.startswith("?")]
                 if names:
                     ours = subprocess.run([oi, "demangle"], input="\n".join(names) + "\n",
