@@ -31,7 +31,8 @@ static bool starts(const char *s, const char *p)
  * names), Rust v0 (_R) and D (_D). */
 static bool iberty_name(const char *s)
 {
-    return starts(s, "_Z") || starts(s, "_R") || (starts(s, "_D") && ((s[2] >= '0' && s[2] <= '9') || strcmp(s, "_Dmain") == 0)) ||
+    return starts(s, "_Z") || (starts(s, "_R") && s[2] && strchr("0123456789CMXYNIB", s[2])) ||
+           (starts(s, "_D") && ((s[2] >= '0' && s[2] <= '9') || strcmp(s, "_Dmain") == 0)) ||
            starts(s, "_GLOBAL_");
 }
 

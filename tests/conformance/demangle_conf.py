@@ -23,7 +23,10 @@ oi, top = sys.argv[1], sys.argv[2]
 
 
 def gnu_name(n):
-    return n.startswith(("_Z", "_R", "_GLOBAL_")) or re.match(r"_D[0-9]", n) is not None
+    """Itanium (_Z), Rust v0 (_R then a path tag or a number) or D (_D then
+    a number, or _Dmain): the names libiberty is asked about."""
+    return (n.startswith(("_Z", "_GLOBAL_")) or re.match(r"_R[0-9CMXYNIB]", n) is not None or
+            re.match(r"_D[0-9]", n) is not None or n == "_Dmain")
 
 
 def leaves(doc):
@@ -106,7 +109,7 @@ for root, _, fnames in os.walk(top):
                 if not counted:
                     files += 1
                     counted = True
-                per_file[leaf["file"]] = per_file.get(leaf["file"], 0) + 1
+                per_file[path] = per_file.get(path, 0) + 1
 
 
 def check(queue, peer_fn):
