@@ -107,9 +107,9 @@ static const cc_rule file_rules[] = {
     { OI_FORMAT_ELF, EM_PPC64, EF_PPC64_ABI, 1, 0, ANY, ANY, OI_CC_PPC64_ELFV1, "PPC64 ELFv1",
       "64-bit PowerPC ELF ABI Supplement 1.9, 4.1: e_flags 1" },
     /* e_flags 0 means "unspecified": little-endian objects are ELFv2 in practice */
-    { OI_FORMAT_ELF, EM_PPC64, EF_PPC64_ABI, 0, 0, 0, ANY, OI_CC_PPC64_ELFV2, "PPC64 ELFv2",
+    { OI_FORMAT_ELF, EM_PPC64, EF_PPC64_ABI, 0, 0, 0, ANY, OI_CC_PPC64_ELFV2, "PPC64 ELFv2 (little-endian, e_flags 0)",
       "64-bit ELF V2 ABI for Power 1.1 (little-endian, e_flags 0)" },
-    { OI_FORMAT_ELF, EM_PPC64, EF_PPC64_ABI, 0, 0, 1, ANY, OI_CC_PPC64_ELFV1, "PPC64 ELFv1",
+    { OI_FORMAT_ELF, EM_PPC64, EF_PPC64_ABI, 0, 0, 1, ANY, OI_CC_PPC64_ELFV1, "PPC64 ELFv1 (big-endian, e_flags 0)",
       "64-bit PowerPC ELF ABI Supplement 1.9 (big-endian, e_flags 0)" },
     { OI_FORMAT_ELF, EM_PPC, 0, 0, 0, ANY, ANY, OI_CC_PPC_SYSV, "PowerPC System V",
       "Power Architecture 32-bit ABI Supplement 1.0 (System V PowerPC psABI)" },
