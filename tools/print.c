@@ -305,6 +305,11 @@ void print_export_json_of(json *j, const char *key, oi_file *f, const oi_export 
     json_uint(j, NULL, e->raw.b);
     json_uint(j, NULL, e->raw.c);
     json_end_array(j);
+    if (e->code_address)
+        json_uint(j, "code_address", e->code_address);
+    else
+        json_null(j, "code_address");
+    json_uint(j, "local_entry", e->local_entry);
     json_end_object(j);
 }
 
