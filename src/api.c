@@ -376,14 +376,7 @@ const oi_diag *oi_diag_at(const oi_file *f, size_t i)
 
 /* ---------------------------------------------------------- lookup */
 
-static void say(oi_explain_fn explain, void *ctx, const char *fmt, const char *a)
-{
-    if (explain) {
-        char buf[512];
-        snprintf(buf, sizeof buf, fmt, a);
-        explain(ctx, buf);
-    }
-}
+#define say oi_explain_step
 
 /* The fallback for a format with no lookup structure: a scan of the table. */
 static oi_status scan_lookup(oi_file *f, const char *name, const char *version,

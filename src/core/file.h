@@ -121,6 +121,11 @@ oi_status oi_diag_add(oi_file *f, oi_status code, bool warning, bool has_off,
 #define OI_WARN_NOOFF(f, code, where, ...) \
     oi_diag_add((f), (code), true, false, 0, (where), __LINE__, __VA_ARGS__)
 
+/* One step of a lookup, for --explain: formats the step and hands it to
+ * explain; does nothing (and formats nothing) when explain is NULL. */
+void oi_explain_step(oi_explain_fn explain, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The offset of p inside f's bytes, for messages. */
 static inline uint64_t oi_file_off(const oi_file *f, const void *p)
 {

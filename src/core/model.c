@@ -132,3 +132,15 @@ oi_status oi_diag_add(oi_file *f, oi_status code, bool warning, bool has_off,
                      .source_line = line, .warning = warning };
     return code;
 }
+
+void oi_explain_step(oi_explain_fn explain, void *ctx, const char *fmt, ...)
+{
+    if (!explain)
+        return;
+    char buf[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    explain(ctx, buf);
+}

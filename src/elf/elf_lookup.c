@@ -14,7 +14,6 @@
  */
 #include "elf_internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -110,18 +109,7 @@ typedef struct lookup {
     size_t versioned;
 } lookup;
 
-static void say(const lookup *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const lookup *l, const char *fmt, ...)
-{
-    if (!l->explain)
-        return;
-    char buf[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    l->explain(l->ctx, buf);
-}
+#define say(l, ...) oi_explain_step((l)->explain, (l)->ctx, __VA_ARGS__)
 
 /* Consider dynamic symbol i, whose hash (if the table stores one) matched.
  * where says how the walk got here ("bucket 3, chain index 12"). */
