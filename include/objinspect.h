@@ -140,6 +140,9 @@ typedef enum oi_callconv {
     OI_CC_S390X,
     OI_CC_SPARC64,
     OI_CC_SWIFTCALL,
+    OI_CC_RUST,           /* the unstable Rust ABI: not callable through an FFI */
+    OI_CC_SPARC,          /* SPARC V8 (32-bit) System V */
+    OI_CC_GO,             /* Go's own ABI (ABI0 / ABIInternal): not callable from C */
     OI_CC_COUNT
 } oi_callconv;
 
@@ -196,6 +199,12 @@ typedef struct oi_file_info {
     uint32_t nsegments;       /* program headers, load-command segments */
     uint32_t ncommands;       /* Mach-O load commands; 0 elsewhere */
     const char *soname;       /* DT_SONAME, PE export-directory name, LC_ID_DYLIB */
+    /* ARM ELF: Tag_ABI_VFP_args from the "aeabi" subsection of .ARM.attributes
+     * (0 base AAPCS, 1 VFP registers, 2 toolchain-specific, 3 compatible with
+     * both), filled by the ELF parser when has_arm_vfp_args is true. The
+     * calling-convention rules use it when e_flags say neither hard nor soft. */
+    bool has_arm_vfp_args;
+    uint8_t arm_vfp_args;
 } oi_file_info;
 
 typedef struct oi_section {
@@ -254,7 +263,16 @@ typedef struct oi_export {
                                  function descriptor at `address`), else 0 */
     uint32_t local_entry;     /* ppc64 ELFv2: bytes from the global to the local entry
                                  point (st_other bits 5-7), else 0 */
+    uint32_t abi_flags;       /* OI_ABIF_*: what the calling-convention rules proved */
 } oi_export;
+
+/* oi_export.abi_flags */
+#define OI_ABIF_MEMBER   0x01u  /* a C++ non-static member function: takes `this` */
+#define OI_ABIF_STATIC   0x02u  /* a C++ static member function (no `this`) */
+#define OI_ABIF_VIRTUAL  0x04u  /* a C++ virtual member function */
+#define OI_ABIF_THUNK    0x08u  /* an adjustor, vtordisp or ARM64EC entry/exit thunk */
+#define OI_ABIF_DATA     0x10u  /* the mangled name says it is a variable, not a function */
+#define OI_ABIF_SPECIAL  0x20u  /* compiler-made: vftable, RTTI, guard variable, ... */
 
 typedef struct oi_import {
     const char *name;         /* NULL for an import by ordinal */
@@ -664,6 +682,39 @@ OI_API const oi_change *oi_diff_at(const oi_diff *d, size_t i);
 /* 0, or OI_DIFF_ABI_CHANGE, with OI_DIFF_ABI_INCOMPATIBLE when one is. */
 OI_API unsigned oi_diff_status(const oi_diff *d);
 OI_API void oi_diff_free(oi_diff *d);
+/* ------------------------------------------------------------ abi
+ * Demangling, language and plugin tags (src/abi). Nothing here is computed
+ * when a table is built: demangle only what you print. */
+
+/* The demangled form of an export's name: Itanium C++, Rust (legacy and
+ * v0) and D through libiberty, MSVC C++ through objinspect's own demangler
+ * (Mach-O's extra leading underscore is removed first). Swift names are
+ * recognised (lang "swift") but not demangled. Returns a string in f's
+ * arena, valid until oi_close, or NULL when the name is not mangled or does
+ * not demangle. Each call demangles again: keep the result if you need it
+ * twice. */
+OI_API const char *oi_demangle(oi_file *f, const oi_export *e);
+/* The same for any symbol name (no format adjustment). Both allocate from
+ * f's arena, so they are not for a handle shared between threads: there,
+ * use oi_demangle_to. */
+OI_API const char *oi_demangle_name(oi_file *f, const char *name);
+/* Without a file: write the demangled name into buf (always NUL-terminated
+ * when size > 0, truncated if needed). Returns the full length of the
+ * demangled text, or 0 when name is not mangled or does not demangle. */
+OI_API size_t oi_demangle_to(const char *name, char *buf, size_t size);
+
+/* The language an export name is written in, from its shape alone:
+ * "c", "c++", "rust", "swift", "objc", "d", "go", or NULL. This is the
+ * rule that fills oi_export.lang. */
+OI_API const char *oi_lang_of_name(oi_format format, const char *name);
+
+/* Per-file ABI tags as key/value text, built on first call (it reads the
+ * export and import tables): "languages" (comma-separated, most exports
+ * first), "plugin" (cpython, node-api, jni, lua, ruby, windows-dll,
+ * com-server, ...), "cpython_init", "cpython_module", "cpython_abi" and
+ * "cpython_abi_source", and "problem" lines such as a PyInit_<name> that
+ * does not match the file's module name. See the README, "ABI tags". */
+OI_API oi_status oi_abi_tags(oi_file *f, const oi_property **out, size_t *n);
 
 #ifdef __cplusplus
 }

@@ -187,6 +187,7 @@ static void close_file(oi_file *f)
     for (int t = 0; t < OI_T_COUNT; t++)
         oi_vec_free(&f->t[t].vec);
     oi_vec_free(&f->diags);
+    oi_vec_free(&f->abi_tags.vec);
     if (f->root == f || !f->root) {
         oi_arena_free(&f->arena);
         if (f->map)
@@ -359,6 +360,7 @@ oi_status oi_load_all(oi_file *f)
         if (first == OI_OK)
             first = st;
     }
+    oi_abi_tags(f, NULL, NULL);   /* built now too, so the handle is read-only after */
     for (size_t i = 0; i < f->children.n; i++) {
         oi_file *c;
         if (oi_child(f, i, &c) == OI_OK)

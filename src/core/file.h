@@ -49,6 +49,7 @@ struct oi_file {
     oi_vec diags;               /* oi_diag */
     /* children (fat slices, ar members): opened lazily */
     oi_vec children;            /* oi_child_slot */
+    oi_table abi_tags;          /* oi_property, built by src/abi on first oi_abi_tags() */
 };
 
 typedef struct oi_child_slot {
