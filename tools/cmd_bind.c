@@ -119,8 +119,18 @@ static void print_binding_text(FILE *o, const oi_bind *b, const oi_bind_import *
         fputc(')', o);
     }
     bool delay_how = im->how && strcmp(im->how, "delay") == 0;
-    fprintf(o, " %s%s%s", im->how ? im->how : "", im->weak ? " weak" : "",
-            im->delay && !delay_how ? " delay" : "");
+    /* how the reference is made, in brackets so it does not read as a kind:
+     * "[data]" is an ELF GLOB_DAT-style relocation, "[plt]" a jump slot */
+    const char *words[3] = { im->how, im->weak ? "weak" : NULL,
+                             im->delay && !delay_how ? "delay" : NULL };
+    bool any = false;
+    for (size_t k = 0; k < 3; k++)
+        if (words[k]) {
+            fprintf(o, "%s%s", any ? " " : " [", words[k]);
+            any = true;
+        }
+    if (any)
+        fputc(']', o);
     if (im->state != OI_BOUND) {
         fprintf(o, ": %s", oi_bind_state_name(im->state));
         if (im->note) {
