@@ -187,6 +187,7 @@ static void close_file(oi_file *f)
     for (int t = 0; t < OI_T_COUNT; t++)
         oi_vec_free(&f->t[t].vec);
     oi_vec_free(&f->diags);
+    oi_vec_free(&f->abi_tags.vec);
     if (f->root == f || !f->root) {
         oi_arena_free(&f->arena);
         if (f->map)
@@ -253,6 +254,7 @@ static build_fn builder(const oi_file *f, int t)
     case OI_T_IMPORTS: return f->ops->build_imports;
     case OI_T_DEPS: return f->ops->build_deps;
     case OI_T_PROPS: return f->ops->build_props;
+    case OI_T_RELOCS: return f->ops->build_relocs;
     }
     return NULL;
 }
@@ -298,6 +300,7 @@ TABLE_API(oi_exports, oi_export, OI_T_EXPORTS)
 TABLE_API(oi_imports, oi_import, OI_T_IMPORTS)
 TABLE_API(oi_dependencies, oi_dependency, OI_T_DEPS)
 TABLE_API(oi_properties, oi_property, OI_T_PROPS)
+TABLE_API(oi_relocations, oi_reloc, OI_T_RELOCS)
 
 /* A full chunk of a streamed exports table: annotated as table() annotates
  * a built one, then handed to the caller. */
@@ -393,6 +396,7 @@ oi_status oi_load_all(oi_file *f)
         if (first == OI_OK)
             first = st;
     }
+    oi_abi_tags(f, NULL, NULL);   /* built now too, so the handle is read-only after */
     for (size_t i = 0; i < f->children.n; i++) {
         oi_file *c;
         if (oi_child(f, i, &c) == OI_OK)
@@ -410,14 +414,7 @@ const oi_diag *oi_diag_at(const oi_file *f, size_t i)
 
 /* ---------------------------------------------------------- lookup */
 
-static void say(oi_explain_fn explain, void *ctx, const char *fmt, const char *a)
-{
-    if (explain) {
-        char buf[512];
-        snprintf(buf, sizeof buf, fmt, a);
-        explain(ctx, buf);
-    }
-}
+#define say oi_explain_step
 
 /* The fallback for a format with no lookup structure: a scan of the table. */
 static oi_status scan_lookup(oi_file *f, const char *name, const char *version,
@@ -447,6 +444,12 @@ static oi_status scan_lookup(oi_file *f, const char *name, const char *version,
 oi_status oi_lookup(oi_file *f, const char *name, const char *version,
                     oi_explain_fn explain, void *ctx, oi_lookup_result *res)
 {
+    return oi_lookup_ex(f, name, version, 0, explain, ctx, res);
+}
+
+oi_status oi_lookup_ex(oi_file *f, const char *name, const char *version, unsigned flags,
+                       oi_explain_fn explain, void *ctx, oi_lookup_result *res)
+{
     if (!f || !name || !res)
         return OI_ARG;
     memset(res, 0, sizeof *res);
@@ -455,7 +458,9 @@ oi_status oi_lookup(oi_file *f, const char *name, const char *version,
     res->exp.callconv_argbytes = -1;
     if (f->children.n)
         return OI_UNSUPPORTED;   /* a container: look up in a child */
-    oi_status st = f->ops->lookup
+    oi_status st = flags && f->ops->lookup_ex
+                       ? f->ops->lookup_ex(f, name, version, flags, explain, ctx, res)
+                   : f->ops->lookup
                        ? f->ops->lookup(f, name, version, explain, ctx, res)
                        : scan_lookup(f, name, version, explain, ctx, res);
     if (st == OI_OK && res->found)

@@ -16,6 +16,7 @@ typedef struct table_ctx {
     FILE *o;
     const char *cmd;
     json *j;
+    const print_opts *po;
     obuf *b;              /* every listing goes through this buffer */
 } table_ctx;
 
@@ -38,9 +39,19 @@ static void export_fields_init(void)
             }
 }
 
-/* One export line: "%016llx %-6s %-6s %-9s [@ORD ]NAME[@@VER][ -> FWD]". */
-static void export_line(obuf *b, const oi_export *e)
+/* Where a streamed chunk of exports goes. */
+typedef struct export_list {
+    obuf *b;
+    json *j;
+    oi_file *f;
+    const print_opts *po;
+} export_list;
+
+/* One export line: "%016llx %-6s %-6s %-9s [@ORD ]NAME[@@VER][ -> FWD]"
+ * (NAME demangled with -C). */
+static void export_line(const export_list *el, const oi_export *e)
 {
+    obuf *b = el->b;
     ob_hex(b, e->address, 16);
     unsigned k = (unsigned)e->kind, bi = (unsigned)e->binding, v = (unsigned)e->visibility;
     if (k < NKIND && bi < NBIND && v < NVIS && export_fields[k][bi][v].len) {
@@ -59,7 +70,7 @@ static void export_line(obuf *b, const oi_export *e)
         ob_dec(b, e->ordinal);
         ob_putc(b, ' ');
     }
-    ob_escaped(b, e->name ? e->name : "[NONAME]");
+    ob_escaped(b, e->name ? print_export_name(el->f, e, el->po) : "[NONAME]");
     if (e->version) {
         ob_write(b, "@@", e->version_default ? 2 : 1);
         ob_escaped(b, e->version);
@@ -79,8 +90,9 @@ static void exports_text(void *ctx, const oi_export *e, size_t n)
 
 static void exports_json(void *ctx, const oi_export *e, size_t n)
 {
+    const export_list *el = ctx;
     for (size_t i = 0; i < n; i++)
-        print_export_json(ctx, NULL, &e[i]);
+        print_export_json_of(el->j, NULL, el->f, &e[i]);
 }
 
 static void list_table(oi_file *f, void *ctxp)
@@ -100,7 +112,8 @@ static void list_table(oi_file *f, void *ctxp)
     }
     if (strcmp(cmd, "exports") == 0) {
         /* streamed: a chunk at a time, the whole table is never held */
-        oi_exports_each(f, j ? exports_json : exports_text, j ? (void *)j : (void *)b);
+        export_list el = { b, j, f, tc->po };
+        oi_exports_each(f, j ? exports_json : exports_text, &el);
     } else if (strcmp(cmd, "imports") == 0) {
         const oi_import *im;
         size_t n;
@@ -310,7 +323,7 @@ static void table_one(const cli *c, oi_file *view, int k)
 {
     (void)k;
     json j = { .o = stdout, .b = table_buf };
-    table_ctx tc = { stdout, c->cmd, c->po.json ? &j : NULL, table_buf };
+    table_ctx tc = { stdout, c->cmd, c->po.json ? &j : NULL, &c->po, table_buf };
     cli_each_leaf(view, list_table, &tc);
 }
 

@@ -29,7 +29,7 @@ typedef struct oi_table {
 } oi_table;
 
 enum { OI_T_SECTIONS, OI_T_SYMBOLS, OI_T_EXPORTS, OI_T_IMPORTS, OI_T_DEPS,
-       OI_T_PROPS, OI_T_COUNT };
+       OI_T_PROPS, OI_T_RELOCS, OI_T_COUNT };
 
 typedef struct oi_format_ops oi_format_ops;
 
@@ -49,6 +49,7 @@ struct oi_file {
     oi_vec diags;               /* oi_diag */
     /* children (fat slices, ar members): opened lazily */
     oi_vec children;            /* oi_child_slot */
+    oi_table abi_tags;          /* oi_property, built by src/abi on first oi_abi_tags() */
     struct oi_export_stream *xstream;   /* set during oi_exports_each() */
 };
 
@@ -92,6 +93,11 @@ struct oi_format_ops {
     void (*close)(oi_file *f);
     /* the content of section i of the section table (NULL: the raw bytes) */
     oi_status (*section_data)(oi_file *f, size_t i, oi_view *out);
+    /* the dynamic relocations that name a symbol (NULL: none) */
+    oi_status (*build_relocs)(oi_file *f);
+    /* lookup with OI_LOOKUP_* flags (NULL: lookup, the flags ignored) */
+    oi_status (*lookup_ex)(oi_file *f, const char *name, const char *version, unsigned flags,
+                           oi_explain_fn explain, void *ctx, oi_lookup_result *res);
     /* build_exports makes each export once and never reads back one it
      * made, so it can run with a streaming chunk (see oi_export_stream) */
     bool exports_stream;
@@ -108,6 +114,7 @@ oi_symbol *oi_model_symbol(oi_file *f);
 oi_export *oi_model_export(oi_file *f);   /* ordinal=-1, fwd_ordinal=-1, argbytes=-1 */
 oi_import *oi_model_import(oi_file *f);   /* ordinal=-1 */
 oi_dependency *oi_model_dep(oi_file *f);
+oi_reloc *oi_model_reloc(oi_file *f);
 bool oi_model_prop(oi_file *f, const char *key, const char *value);
 /* Reserve room for n records of table t (a hint; the table still grows). */
 bool oi_model_reserve(oi_file *f, int t, size_t n);
@@ -135,6 +142,11 @@ oi_status oi_diag_add(oi_file *f, oi_status code, bool warning, bool has_off,
     oi_diag_add((f), (code), false, false, 0, (where), __LINE__, __VA_ARGS__)
 #define OI_WARN_NOOFF(f, code, where, ...) \
     oi_diag_add((f), (code), true, false, 0, (where), __LINE__, __VA_ARGS__)
+
+/* One step of a lookup, for --explain: formats the step and hands it to
+ * explain; does nothing (and formats nothing) when explain is NULL. */
+void oi_explain_step(oi_explain_fn explain, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The offset of p inside f's bytes, for messages. */
 static inline uint64_t oi_file_off(const oi_file *f, const void *p)
