@@ -186,8 +186,11 @@ typedef struct cc_verdict {
     uint32_t flags;
 } cc_verdict;
 
-/* A rule returns true when it decided (the verdict is then final). */
-typedef bool (*export_rule_fn)(const oi_file_info *in, const oi_export *e, cc_verdict *v);
+/* A rule returns true when it decided (the verdict is then final).
+ * name_lang is oi_lang_of_name() of the export's name, worked out once per
+ * export for the rules that need it (it reads the whole name). */
+typedef bool (*export_rule_fn)(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                               cc_verdict *v);
 
 typedef struct export_rule {
     const char *name;
@@ -237,8 +240,11 @@ static int32_t argbytes_at(const char *s)
     return len ? n : -1;
 }
 
-static bool rule_aarch64_variant_pcs(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_aarch64_variant_pcs(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (in->format != OI_FORMAT_ELF || in->machine_raw != EM_AARCH64 ||
         !(e->raw.b & STO_AARCH64_VARIANT_PCS))
         return false;
@@ -247,8 +253,11 @@ static bool rule_aarch64_variant_pcs(const oi_file_info *in, const oi_export *e,
     return true;
 }
 
-static bool rule_riscv_variant_cc(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_riscv_variant_cc(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (in->format != OI_FORMAT_ELF || in->machine_raw != EM_RISCV ||
         !(e->raw.b & STO_RISCV_VARIANT_CC))
         return false;
@@ -259,8 +268,11 @@ static bool rule_riscv_variant_cc(const oi_file_info *in, const oi_export *e, cc
 
 /* ARM64EC entry and exit thunks: "$ientry_thunk$cdecl$..", "$iexit_thunk$..",
  * and "#f$exit_thunk"; they adapt between x64 and ARM64EC conventions. */
-static bool rule_arm64ec_thunk(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_arm64ec_thunk(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (in->format != OI_FORMAT_PE)
         return false;
     const char *s = e->name;
@@ -279,8 +291,11 @@ static bool rule_arm64ec_thunk(const oi_file_info *in, const oi_export *e, cc_ve
 
 /* ARM64EC C names: "#f" is the ARM64EC body of f (the plain name is the x64
  * entry). C++ names carry "$$h" instead and go through the MSVC rule. */
-static bool rule_arm64ec_hash(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_arm64ec_hash(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (in->format != OI_FORMAT_PE || e->name[0] != '#' || !is_ident(e->name + 1, strlen(e->name + 1)))
         return false;
     v->cc = OI_CC_ARM64EC;
@@ -289,8 +304,11 @@ static bool rule_arm64ec_hash(const oi_file_info *in, const oi_export *e, cc_ver
 }
 
 /* MSVC C++: the calling-convention letter after the function class. */
-static bool rule_msvc(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_msvc(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (e->name[0] != '?')
         return false;
     oi_msvc_facts mf;
@@ -326,9 +344,13 @@ static bool rule_msvc(const oi_file_info *in, const oi_export *e, cc_verdict *v)
 }
 
 /* Swift: "$s" (Swift 5), "$S" (4.2), "_T0" (4.0), with Mach-O's '_'. */
-static bool rule_swift(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_swift(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
-    if (!oi_lang_of_name(in->format, e->name) || strcmp(oi_lang_of_name(in->format, e->name), "swift") != 0)
+    (void)name_lang;
+    (void)e;
+    (void)in;
+    if (!name_lang || strcmp(name_lang, "swift") != 0)
         return false;
     v->cc = OI_CC_SWIFTCALL;
     v->source = OI_CCSRC_MANGLING;
@@ -337,10 +359,13 @@ static bool rule_swift(const oi_file_info *in, const oi_export *e, cc_verdict *v
 
 /* Rust-mangled functions (v0 "_R", legacy "_ZN...17h<hash>E") use the
  * unstable Rust ABI; only #[no_mangle] extern "C" functions are C. */
-static bool rule_rust(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_rust(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
-    const char *lang = oi_lang_of_name(in->format, e->name);
-    if (!lang || strcmp(lang, "rust") != 0)
+    (void)name_lang;
+    (void)e;
+    (void)in;
+    if (!name_lang || strcmp(name_lang, "rust") != 0)
         return false;
     v->cc = OI_CC_RUST;
     v->source = OI_CCSRC_MANGLING;
@@ -349,10 +374,13 @@ static bool rule_rust(const oi_file_info *in, const oi_export *e, cc_verdict *v)
 
 /* Go symbols ("pkg.Func") use Go's own ABI; only //export'ed C names
  * (plain identifiers) follow the platform's C convention. */
-static bool rule_go(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_go(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
-    const char *lang = oi_lang_of_name(in->format, e->name);
-    if (!lang || strcmp(lang, "go") != 0)
+    (void)name_lang;
+    (void)e;
+    (void)in;
+    if (!name_lang || strcmp(name_lang, "go") != 0)
         return false;
     v->cc = OI_CC_GO;
     v->source = OI_CCSRC_MANGLING;
@@ -363,8 +391,11 @@ static bool rule_go(const oi_file_info *in, const oi_export *e, cc_verdict *v)
  * functions. The mangling proves a member function only through a
  * cv/ref-qualifier on the nested name (_ZNK, _ZNV, _ZNR, _ZNO) or a
  * constructor/destructor name; otherwise A::f may be a namespace function. */
-static bool rule_itanium(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_itanium(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     const char *s = e->name;
     if (in->format == OI_FORMAT_MACHO && s[0] == '_')
         s++;
@@ -380,14 +411,16 @@ static bool rule_itanium(const oi_file_info *in, const oi_export *e, cc_verdict 
                 member = true;
             q++;
         }
-        /* a ctor/dtor: C1-C5, CI1/CI2 (inheriting) or D0-D5 before the closing E */
-        for (const char *p = q; *p && !member; p++) {
-            if (p[0] == 'C' && ((p[1] >= '1' && p[1] <= '5') || p[1] == 'I') && p[2] == 'E')
+        /* a ctor/dtor: C1-C5, CI1/CI2 (inheriting) or D0-D5 just before the
+         * first E (the two bytes before it are the only place the pattern
+         * can end in that E; strchr finds it without a loop per byte) */
+        const char *end = member ? NULL : strchr(q, 'E');
+        if (end && end - q >= 2) {
+            const char *p = end - 2;
+            if (p[0] == 'C' && ((p[1] >= '1' && p[1] <= '5') || p[1] == 'I'))
                 member = true;
-            if (p[0] == 'D' && p[1] >= '0' && p[1] <= '5' && p[2] == 'E')
+            if (p[0] == 'D' && p[1] >= '0' && p[1] <= '5')
                 member = true;
-            if (p[0] == 'E')
-                break;
         }
         if (member)
             v->flags |= OI_ABIF_MEMBER;
@@ -403,8 +436,11 @@ static bool rule_itanium(const oi_file_info *in, const oi_export *e, cc_verdict 
 }
 
 /* x86 Win32: "@f@N" is __fastcall with N argument bytes. */
-static bool rule_fastcall(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_fastcall(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (!is_pe_x86(in) || e->name[0] != '@')
         return false;
     const char *at = strrchr(e->name, '@');
@@ -420,8 +456,11 @@ static bool rule_fastcall(const oi_file_info *in, const oi_export *e, cc_verdict
 }
 
 /* x86 and x64 Windows: "f@@N" is __vectorcall with N argument bytes. */
-static bool rule_vectorcall(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_vectorcall(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (!is_pe_x86_or_x64(in))
         return false;
     const char *at = strstr(e->name, "@@");
@@ -438,8 +477,11 @@ static bool rule_vectorcall(const oi_file_info *in, const oi_export *e, cc_verdi
 
 /* x86 Win32: "_f@N" is __stdcall; export tables usually drop the leading
  * underscore ("f@N", as GNU ld and link.exe write them). */
-static bool rule_stdcall(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_stdcall(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (!is_pe_x86(in))
         return false;
     const char *at = strrchr(e->name, '@');
@@ -455,8 +497,11 @@ static bool rule_stdcall(const oi_file_info *in, const oi_export *e, cc_verdict 
 }
 
 /* x86 Win32: "_f" (the C symbol itself, leading underscore kept) is __cdecl. */
-static bool rule_cdecl_underscore(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_cdecl_underscore(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     if (!is_pe_x86(in) || e->name[0] != '_' || e->name[1] == '_' ||
         !is_ident(e->name + 1, strlen(e->name + 1)))
         return false;
@@ -467,8 +512,11 @@ static bool rule_cdecl_underscore(const oi_file_info *in, const oi_export *e, cc
 
 /* x86 Win32, undecorated "f": cdecl or stdcall with --kill-at / a .def
  * (kernel32's exports are stdcall): nothing in the name says which. */
-static bool rule_x86_undecorated(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_x86_undecorated(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     (void)e;
     if (!is_pe_x86(in))
         return false;
@@ -478,8 +526,11 @@ static bool rule_x86_undecorated(const oi_file_info *in, const oi_export *e, cc_
 }
 
 /* Everything else: the platform ABI's default for C functions. */
-static bool rule_abi_default(const oi_file_info *in, const oi_export *e, cc_verdict *v)
+static bool rule_abi_default(const oi_file_info *in, const oi_export *e, const char *name_lang,
+                 cc_verdict *v)
 {
+    (void)name_lang;
+    (void)e;
     (void)e;
     v->cc = in->abi_callconv;
     v->source = v->cc == OI_CC_UNKNOWN ? OI_CCSRC_NONE : OI_CCSRC_ABI_DEFAULT;
@@ -522,8 +573,9 @@ static const export_rule export_rules[] = {
 void oi_abi_annotate_exports(const oi_file_info *info, oi_export *e, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!e[i].lang && e[i].name)
-            e[i].lang = oi_lang_of_name(info->format, e[i].name);
+        const char *name_lang = e[i].name ? oi_lang_of_name(info->format, e[i].name) : NULL;
+        if (!e[i].lang)
+            e[i].lang = name_lang;
         if (e[i].callconv_source != OI_CCSRC_NONE || e[i].callconv != OI_CC_UNKNOWN)
             continue;
         /* only functions have a calling convention; PE and Mach-O exports
@@ -535,21 +587,21 @@ void oi_abi_annotate_exports(const oi_file_info *info, oi_export *e, size_t n)
             /* a variable has no convention, but its mangling still says
              * what it is (a vftable, a static data member, ...) */
             cc_verdict v = { OI_CC_UNKNOWN, OI_CCSRC_NONE, -1, 0 };
-            if (e[i].name && (rule_msvc(info, &e[i], &v) || rule_itanium(info, &e[i], &v)))
+            if (e[i].name && (rule_msvc(info, &e[i], name_lang, &v) || rule_itanium(info, &e[i], name_lang, &v)))
                 e[i].abi_flags |= v.flags;
             continue;
         }
         if (!e[i].name) {
             cc_verdict v = { OI_CC_UNKNOWN, OI_CCSRC_NONE, -1, 0 };
             if (!is_pe_x86(info))
-                rule_abi_default(info, &e[i], &v);
+                rule_abi_default(info, &e[i], name_lang, &v);
             e[i].callconv = v.cc;
             e[i].callconv_source = v.source;
             continue;
         }
         for (size_t r = 0; r < sizeof export_rules / sizeof export_rules[0]; r++) {
             cc_verdict v = { OI_CC_UNKNOWN, OI_CCSRC_NONE, -1, 0 };
-            if (!export_rules[r].fn(info, &e[i], &v))
+            if (!export_rules[r].fn(info, &e[i], name_lang, &v))
                 continue;
             e[i].callconv = v.cc;
             e[i].callconv_source = v.source;
