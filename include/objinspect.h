@@ -389,7 +389,14 @@ OI_API const oi_dependency *oi_dependency_at(oi_file *f, size_t i);
  * stream, the table is built and fn gets it in one call. Like a lazy table,
  * it writes to the handle (diagnostics). */
 typedef void (*oi_export_fn)(void *ctx, const oi_export *e, size_t n);
-OI_API oi_status oi_exports_each(oi_file *f, oi_export_fn fn, void *ctx);
+/* flags: OI_EACH_NO_ABI says the caller reads none of callconv,
+ * callconv_source, callconv_argbytes, lang and abi_flags, so the calling
+ * convention and language rules (which read every name) may be skipped:
+ * those fields are then unknown, none, -1, NULL and 0 unless the table was
+ * built already. ("Annotate only what is displayed": `objinspect exports`
+ * prints none of them.) */
+#define OI_EACH_NO_ABI 1u
+OI_API oi_status oi_exports_each(oi_file *f, unsigned flags, oi_export_fn fn, void *ctx);
 
 /* Diagnostics recorded on this handle so far (deduplicated). */
 OI_API size_t oi_diag_count(const oi_file *f);

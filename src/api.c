@@ -306,7 +306,8 @@ TABLE_API(oi_relocations, oi_reloc, OI_T_RELOCS)
  * a built one, then handed to the caller. */
 static void stream_flush(oi_file *f, oi_export_stream *s, oi_export *e, size_t n)
 {
-    oi_abi_annotate_exports(&f->info, e, n);
+    if (!(s->flags & OI_EACH_NO_ABI))
+        oi_abi_annotate_exports(&f->info, e, n);
     s->fn(s->ctx, e, n);
 }
 
@@ -314,7 +315,7 @@ static void stream_flush(oi_file *f, oi_export_stream *s, oi_export *e, size_t n
  * builder writing it and the caller reading it. */
 #define EXPORT_CHUNK 1024
 
-oi_status oi_exports_each(oi_file *f, oi_export_fn fn, void *ctx)
+oi_status oi_exports_each(oi_file *f, unsigned flags, oi_export_fn fn, void *ctx)
 {
     if (!f || !fn)
         return OI_ARG;
@@ -327,7 +328,7 @@ oi_status oi_exports_each(oi_file *f, oi_export_fn fn, void *ctx)
             fn(ctx, e, n);
         return st;
     }
-    oi_export_stream s = { stream_flush, EXPORT_CHUNK, fn, ctx };
+    oi_export_stream s = { stream_flush, EXPORT_CHUNK, fn, ctx, flags };
     f->xstream = &s;
     oi_status st = f->ops->build_exports(f);
     if (tb->vec.n)

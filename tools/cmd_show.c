@@ -113,7 +113,8 @@ static void list_table(oi_file *f, void *ctxp)
     if (strcmp(cmd, "exports") == 0) {
         /* streamed: a chunk at a time, the whole table is never held */
         export_list el = { b, j, f, tc->po };
-        oi_exports_each(f, j ? exports_json : exports_text, &el);
+        /* the text line shows no calling convention or language */
+        oi_exports_each(f, j ? 0 : OI_EACH_NO_ABI, j ? exports_json : exports_text, &el);
     } else if (strcmp(cmd, "imports") == 0) {
         const oi_import *im;
         size_t n;

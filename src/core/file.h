@@ -63,6 +63,7 @@ typedef struct oi_export_stream {
     size_t chunk;
     oi_export_fn fn;
     void *ctx;
+    unsigned flags;             /* OI_EACH_* */
 } oi_export_stream;
 
 typedef struct oi_child_slot {

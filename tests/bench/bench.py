@@ -262,6 +262,35 @@ def job_resolve():
                    fmt_n(hi["ir"]), fmt_n(lo["ir"])))
 
 
+def job_resolve_pe_macho():
+    """Resolving through the PE name table's binary search and the Mach-O
+    trie: flat in the number of exports too."""
+    for fmt, floor_mode, sizes in (
+            ("PE", "pe-resolve", ((1000, "pe-1k.dll"), (10000, "pe-10k.dll"), (50000, "pe-50k.dll"))),
+            ("Mach-O", "macho-resolve", ((1000, "macho-1k.dylib"), (10000, "macho-10k.dylib"),
+                                         (100000, "macho-100k.dylib")))):
+        flat = []
+        for n, fname in sizes:
+            path = os.path.join(SYN, fname)
+            name = ("_" if fmt == "Mach-O" else "") + "bench_export_function_%07d" % (n // 2)
+            P, N = shlex.quote(path), shlex.quote(name)
+            rows = measure("resolve in %s" % fname, [
+                dict(label="floor %s (mmap, %s)" % (floor_mode, "binary search of the name table" if fmt == "PE" else "trie descent"),
+                     line="%s %s %s %s" % (FLOOR, floor_mode, P, N), floor=True, ir=True),
+                dict(label="objinspect resolve", line="%s resolve %s %s" % (OI, P, N), oi=True, ir=True),
+            ])
+            table("Resolve one name in %s" % fname, "`%s` in `%s`." % (name, path), rows)
+            fl, oi = floor_of(rows), by(rows, "objinspect resolve")
+            r = ratio(oi["median"], fl["median"])
+            target("resolve in %s: time vs the floor" % fname, fmt_x(r), "≤ 2×", r is not None and r <= 2,
+                   "median; %s in instructions" % fmt_x(ratio(oi["ir"], fl["ir"])))
+            flat.append(oi)
+        r_ir = ratio(flat[-1]["ir"], flat[0]["ir"])
+        target("resolve (%s): flat from 1k to %dk exports" % (fmt, sizes[-1][0] // 1000),
+               "%s instructions" % fmt_x(r_ir), "≤ 1.10× instructions", r_ir is not None and r_ir <= 1.10,
+               "%s vs %s instructions" % (fmt_n(flat[-1]["ir"]), fmt_n(flat[0]["ir"])))
+
+
 def batch_files():
     files = []
     for p in sorted(glob.glob(os.path.join(LIBDIR, "*.so*"))):
@@ -407,6 +436,7 @@ def main():
         pass
     job_llvm()
     job_resolve()
+    job_resolve_pe_macho()
     job_batch()
     job_pe()
     job_macho()
