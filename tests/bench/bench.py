@@ -50,18 +50,33 @@ def log(msg):
 
 # ------------------------------------------------------------ measuring
 
-def hyperfine(cmds):
-    """Median, minimum and mean user time (ms) of each command line."""
-    out = os.path.join(TMP, "hf.json")
-    runs = ["--min-runs", "5", "--max-runs", "10"] if QUICK else ["--min-runs", "15", "--max-runs", "60"]
+def hyperfine_once(cmds, out):
+    runs = ["--min-runs", "5", "--max-runs", "30"] if QUICK else ["--min-runs", "10", "--max-runs", "300"]
     shell = any(c.get("shell") for c in cmds)
     args = ["hyperfine", "--warmup", "3", "--style", "none", "--export-json", out] + runs
     if not shell:
         args.append("-N")
     args += [c["line"] for c in cmds]
     subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    res = json.load(open(out))["results"]
-    return [(r["median"] * 1e3, min(r["times"]) * 1e3, r["user"] * 1e3) for r in res]
+    return json.load(open(out))["results"]
+
+
+def hyperfine(cmds):
+    """Median, minimum and mean user time (ms) of each command line. The
+    commands run twice, in order and then in reverse, and each one's runs
+    of both rounds are pooled: a burst of load from another process then
+    falls on both ends of a comparison, not on one of them."""
+    out = os.path.join(TMP, "hf.json")
+    first = hyperfine_once(cmds, out)
+    second = list(reversed(hyperfine_once(list(reversed(cmds)), out)))
+    res = []
+    for a, b in zip(first, second):
+        times = sorted(a["times"] + b["times"])
+        k = len(times)
+        med = times[k // 2] if k % 2 else (times[k // 2 - 1] + times[k // 2]) / 2
+        user = (a["user"] * len(a["times"]) + b["user"] * len(b["times"])) / k
+        res.append((med * 1e3, times[0] * 1e3, user * 1e3))
+    return res
 
 
 def peak_rss_kib(line, shell):
@@ -451,7 +466,8 @@ def main():
             load0[0], load1[0], ", BENCH_QUICK=1 (fewer runs)" if QUICK else ""),
         "",
         "Every job runs its floor, objinspect and the peer tools on the same input in the same run. "
-        "Times are [hyperfine](https://github.com/sharkdp/hyperfine) medians in ms (-N, 3 warm-up runs); "
+        "Times are [hyperfine](https://github.com/sharkdp/hyperfine) medians in ms (-N, 3 warm-up runs; "
+        "each job runs twice, in order and in reverse, and the runs of both rounds are pooled); "
         "min is the fastest run, which load on a shared machine disturbs least; user is the mean user CPU "
         "time. Peak RSS is GNU time's maximum resident set size. Instructions are counted by "
         "`valgrind --tool=callgrind` (user space only, independent of load). "
