@@ -387,7 +387,8 @@ OI_API const oi_dependency *oi_dependency_at(oi_file *f, size_t i);
  * diagnostics recorded are those of oi_exports(). When the table is already
  * built, when the handle is strict, or when the format's builder cannot
  * stream, the table is built and fn gets it in one call. Like a lazy table,
- * it writes to the handle (diagnostics). */
+ * it writes to the handle (diagnostics). fn may use the handle but not ask
+ * it for its exports (oi_exports and oi_exports_each then return OI_ARG). */
 typedef void (*oi_export_fn)(void *ctx, const oi_export *e, size_t n);
 /* flags: OI_EACH_NO_ABI says the caller reads none of callconv,
  * callconv_source, callconv_argbytes, lang and abi_flags, so the calling

@@ -262,6 +262,15 @@ static build_fn builder(const oi_file *f, int t)
 static oi_status table(oi_file *f, int t, const void **out, size_t *n)
 {
     oi_table *tb = &f->t[t];
+    if (t == OI_T_EXPORTS && f->xstream && !tb->built) {
+        /* asked from inside oi_exports_each's callback: the table is the
+         * stream's chunk just now */
+        if (out)
+            *out = NULL;
+        if (n)
+            *n = 0;
+        return OI_ARG;
+    }
     if (!tb->built) {
         tb->built = true;
         build_fn fn = builder(f, t);
@@ -318,7 +327,7 @@ static void stream_flush(oi_file *f, oi_export_stream *s, oi_export *e, size_t n
 
 oi_status oi_exports_each(oi_file *f, unsigned flags, oi_export_fn fn, void *ctx)
 {
-    if (!f || !fn)
+    if (!f || !fn || f->xstream)
         return OI_ARG;
     oi_table *tb = &f->t[OI_T_EXPORTS];
     if (tb->built || !f->opt.permissive || !f->ops->exports_stream || !f->ops->build_exports) {

@@ -138,6 +138,25 @@ static void print_add(name_print *np, const char *name)
 
 static void nlist_set_probe(oi_file *f, nlist_set *ns, const char *name, bool reexport);
 
+/* The terminal information [at, at + size) of a node fits its size. */
+bool macho_trie_terminal_ok(oi_view trie, uint64_t at, uint64_t size)
+{
+    oi_view term;
+    if (!oi_view_sub(trie, at, size, &term))
+        return false;
+    oi_cur c = oi_cur_make(term, 0, false);
+    uint64_t flags = oi_uleb(&c);
+    if (flags & EXPORT_SYMBOL_FLAGS_REEXPORT) {
+        oi_uleb(&c);
+        oi_take_cstr(&c);
+    } else {
+        oi_uleb(&c);
+        if (flags & (EXPORT_SYMBOL_FLAGS_STUB_AND_RESOLVER | EXPORT_SYMBOL_FLAGS_STATIC_RESOLVER))
+            oi_uleb(&c);
+    }
+    return oi_ok(&c);
+}
+
 /* Check the terminal information [at, at + size) of a node. */
 static oi_status check_terminal(trie_walk *w, uint64_t at, uint64_t size)
 {

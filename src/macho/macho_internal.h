@@ -127,6 +127,9 @@ bool macho_nlist_is_export(const macho_nlist *nl);
 
 /* macho_exports.c (the trie) */
 oi_status macho_trie_validate(oi_file *f);
+/* The terminal information [at, at + size) of a trie node fits its size
+ * (the check the validation makes, for a lookup that meets one node). */
+bool macho_trie_terminal_ok(oi_view trie, uint64_t at, uint64_t size);
 /* Decode the terminal information of node `node` (validated trie) into e;
  * name is the export's full name (already in stable memory). */
 void macho_trie_terminal(oi_file *f, size_t node, const char *name, oi_export *e);
