@@ -50,8 +50,8 @@ def log(msg):
 
 # ------------------------------------------------------------ measuring
 
-def hyperfine_once(cmds, out):
-    runs = ["--min-runs", "5", "--max-runs", "30"] if QUICK else ["--min-runs", "10", "--max-runs", "300"]
+def hyperfine_once(cmds, out, max_runs):
+    runs = ["--min-runs", "5", "--max-runs", "30"] if QUICK else ["--min-runs", "10", "--max-runs", str(max_runs)]
     shell = any(c.get("shell") for c in cmds)
     args = ["hyperfine", "--warmup", "3", "--style", "none", "--export-json", out] + runs
     if not shell:
@@ -63,18 +63,24 @@ def hyperfine_once(cmds, out):
 
 def hyperfine(cmds):
     """Median, minimum and mean user time (ms) of each command line. The
-    commands run twice, in order and then in reverse, and each one's runs
-    of both rounds are pooled: a burst of load from another process then
-    falls on both ends of a comparison, not on one of them."""
+    commands run in rounds, in order and then in reverse, and each one's
+    runs of all rounds are pooled: a burst of load from another process
+    then falls on both sides of a comparison, not on one of them. Short
+    commands (under 50 ms) get six rounds of up to 100 runs, others two."""
     out = os.path.join(TMP, "hf.json")
-    first = hyperfine_once(cmds, out)
-    second = list(reversed(hyperfine_once(list(reversed(cmds)), out)))
+    first = hyperfine_once(cmds, out, 100)
+    rounds = [first]
+    short = max(r["median"] for r in first) < 0.05
+    for k in range(1, 2 if QUICK else (6 if short else 2)):
+        order = cmds if k % 2 == 0 else list(reversed(cmds))
+        got = hyperfine_once(order, out, 100)
+        rounds.append(got if k % 2 == 0 else list(reversed(got)))
     res = []
-    for a, b in zip(first, second):
-        times = sorted(a["times"] + b["times"])
+    for per_cmd in zip(*rounds):
+        times = sorted(t for r in per_cmd for t in r["times"])
         k = len(times)
         med = times[k // 2] if k % 2 else (times[k // 2 - 1] + times[k // 2]) / 2
-        user = (a["user"] * len(a["times"]) + b["user"] * len(b["times"])) / k
+        user = sum(r["user"] * len(r["times"]) for r in per_cmd) / k
         res.append((med * 1e3, times[0] * 1e3, user * 1e3))
     return res
 
@@ -467,7 +473,8 @@ def main():
         "",
         "Every job runs its floor, objinspect and the peer tools on the same input in the same run. "
         "Times are [hyperfine](https://github.com/sharkdp/hyperfine) medians in ms (-N, 3 warm-up runs; "
-        "each job runs twice, in order and in reverse, and the runs of both rounds are pooled); "
+        "each job runs in rounds, alternately in order and in reverse, six for commands under 50 ms "
+        "and two for longer ones, and the runs of all rounds are pooled); "
         "min is the fastest run, which load on a shared machine disturbs least; user is the mean user CPU "
         "time. Peak RSS is GNU time's maximum resident set size. Instructions are counted by "
         "`valgrind --tool=callgrind` (user space only, independent of load). "
