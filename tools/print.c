@@ -40,6 +40,8 @@ void print_diags_text(FILE *o, oi_file *f)
         out_escaped(o, d->message);
         fputc('\n', o);
     }
+    if (oi_diag_suppressed(f))
+        fprintf(o, "  %zu more suppressed\n", oi_diag_suppressed(f));
 }
 
 /* Pad with spaces to width w after printing a field of width used. */
@@ -243,6 +245,7 @@ static void print_diags_json(json *j, oi_file *f)
         json_end_object(j);
     }
     json_end_array(j);
+    json_uint(j, "diagnostics_suppressed", oi_diag_suppressed(f));
 }
 
 void print_file_json(json *j, oi_file *f, const print_opts *po)

@@ -29,6 +29,10 @@ static oi_status fat_open(oi_file *f)
     bool is64 = oi_u32(&c) == FAT_MAGIC_64;
     uint32_t n = oi_u32(&c);
     f->info.type = "universal";
+    /* the probe checked that the table fits */
+    uint64_t table_end = 8 + (uint64_t)n * (is64 ? 32 : 20);
+    uint64_t starts[FAT_MAX_ARCHS], ends[FAT_MAX_ARCHS];
+    uint32_t nkept = 0;
     for (uint32_t i = 0; i < n; i++) {
         size_t at = c.pos;
         uint32_t cputype = oi_u32(&c);
@@ -45,6 +49,31 @@ static oi_status fat_open(oi_file *f)
                      i, (unsigned long long)off, (unsigned long long)size);
             continue;
         }
+        /* as llvm's MachOUniversalBinary: a slice may not cover the header,
+         * overlap another slice, or be a fat file itself (a slice at offset
+         * 0 would otherwise contain itself without end) */
+        if (off < table_end && size) {
+            OI_ERROR(f, OI_MALFORMED, at, "macho/fat",
+                     "slice %u (offset 0x%llx) overlaps the fat header", i,
+                     (unsigned long long)off);
+            continue;
+        }
+        if (size >= 4 && (oi_get32(slice.p, true) == FAT_MAGIC ||
+                          oi_get32(slice.p, true) == FAT_MAGIC_64)) {
+            OI_ERROR(f, OI_MALFORMED, at, "macho/fat", "slice %u is itself a fat file", i);
+            continue;
+        }
+        bool overlap = false;
+        for (uint32_t k = 0; k < nkept && !overlap; k++)
+            overlap = size && off < ends[k] && starts[k] < off + size;
+        if (overlap) {
+            OI_ERROR(f, OI_MALFORMED, at, "macho/fat",
+                     "slice %u (offset 0x%llx, size 0x%llx) overlaps another slice", i,
+                     (unsigned long long)off, (unsigned long long)size);
+            continue;
+        }
+        starts[nkept] = off;
+        ends[nkept++] = off + size;
         const char *arch = oi_macho_arch_name(cputype, cpusubtype);
         if (!arch)
             arch = oi_arena_printf(f->mem, "cputype-0x%x", cputype);
