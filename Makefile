@@ -113,12 +113,16 @@ run: deps
 FIX ?= build/fixtures
 include $(sort $(wildcard tests/fixtures/*/fixtures.mk))
 fixtures: $(FIXTURES)
+# Test programs beyond the unit tests (fuzz replay, contract tests): each
+# tests/<dir>/rules.mk adds its own to CHECK_BINS.
+CHECK_BINS :=
+include $(sort $(wildcard tests/*/rules.mk))
 
 $(UNIT): $(wildcard tests/unit/*.c) $(LIB_A)
 	$(CC) $(ALL_CFLAGS) -o $@ $(wildcard tests/unit/*.c) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
 
 check: deps-test
-	@$(MAKE) --no-print-directory all $(UNIT) $(EXAMPLE) fixtures
+	@$(MAKE) --no-print-directory all $(UNIT) $(EXAMPLE) $(CHECK_BINS) fixtures
 	@BUILD=$(BUILD) FIX=$(FIX) sh tests/run.sh
 
 check-sanitize:
@@ -149,4 +153,4 @@ uninstall:
 	      $(DESTDIR)$(PCDIR)/objinspect.pc $(DESTDIR)$(BINDIR)/objinspect
 
 clean:
-	rm -rf build build-san tools/objinspect
+	rm -rf build build-san build-fuzz tools/objinspect

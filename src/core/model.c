@@ -129,6 +129,18 @@ oi_status oi_diag_add(oi_file *f, oi_status code, bool warning, bool has_off,
     if (n >= 0 && has_off && (size_t)n < sizeof buf)
         snprintf(buf + n, sizeof buf - (size_t)n, " at file offset 0x%llx",
                  (unsigned long long)off);
+    /* a message is one line of printable ASCII, whatever names from the
+     * file it quotes: any other byte becomes \xNN */
+    char clean[sizeof buf];
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)buf; *p && o + 5 < sizeof clean; p++) {
+        if (*p >= 0x20 && *p < 0x7f)
+            clean[o++] = (char)*p;
+        else
+            o += (size_t)snprintf(clean + o, sizeof clean - o, "\\x%02x", *p);
+    }
+    clean[o] = 0;
+    memcpy(buf, clean, o + 1);
     oi_diag *const *d = f->diags.items;
     for (size_t i = 0; i < f->diags.n; i++)
         if (d[i]->code == code && strcmp(d[i]->where, where) == 0 &&
