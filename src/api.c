@@ -313,6 +313,7 @@ oi_status oi_child(oi_file *f, size_t i, oi_file **out)
     if (!c->tried) {
         c->tried = true;
         oi_error err;
+        uint64_t failed0 = f->mem->nfailed;
         if (c->data.n == 0) {
             c->status = OI_ERROR_NOOFF(f, OI_NOTOBJ, "open", "%s: empty member", c->name);
         } else {
@@ -321,6 +322,9 @@ oi_status oi_child(oi_file *f, size_t i, oi_file **out)
                 oi_diag_add(f, c->status, true, err.has_offset, err.offset,
                             "child", __LINE__, "%s: %s", c->name, err.message);
         }
+        /* the reason could not be recorded: say what happened instead */
+        if (c->status != OI_OK && c->status != OI_LIMIT && f->mem->nfailed != failed0)
+            c->status = OI_NOMEM;
     }
     *out = c->file;
     oi_status st = c->status;
@@ -536,13 +540,19 @@ oi_status oi_lookup(oi_file *f, const char *name, const char *version,
     /* a format's lookup may read libelf or fill a cache on first use: one
      * lookup at a time per file */
     lock(f);
+    uint64_t failed0 = f->mem->nfailed, capped0 = f->mem->ncapped;
     oi_status st = f->ops->lookup
                        ? f->ops->lookup(f, name, version, explain, ctx, res)
                        : scan_lookup(f, name, version, explain, ctx, res);
-    if (st == OI_OK && res->found)
-        oi_abi_annotate_exports(&f->info, &res->exp, 1);
-    else if (st == OI_OK)
+    if (st == OI_OK && !res->found)
         st = OI_NOTFOUND;
+    /* "not found" because an allocation failed would be a wrong answer */
+    if (f->mem->nfailed != failed0) {
+        st = f->mem->ncapped != capped0 ? OI_LIMIT : OI_NOMEM;
+        res->found = false;
+    }
+    if (st == OI_OK)
+        oi_abi_annotate_exports(&f->info, &res->exp, 1);
     unlock(f);
     return st;
 }
