@@ -94,7 +94,7 @@ example: $(EXAMPLE)
 # Each package is installed only when missing; needs root (as in the README).
 RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev
 TEST_PKGS := $(RUN_PKGS) libcmocka-dev binutils elfutils clang lld llvm lld-16 llvm-16 \
-             gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3
+             gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3 time
 deps:
 	@sh tools/install-deps.sh $(RUN_PKGS)
 deps-test:

@@ -153,7 +153,8 @@ static int replay_path(const char *path)
         snprintf(names[n++], len, "%s/%s", path, de->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp);
+    if (n)
+        qsort(names, n, sizeof *names, cmp);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         rc |= replay_path(names[i]);
