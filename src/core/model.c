@@ -62,13 +62,9 @@ bool oi_model_reserve(oi_file *f, int t, size_t n)
     /* a hint from the file is capped by what the file could hold */
     if (n > f->data.n)
         n = f->data.n;
-    /* only a hint: when it cannot be met the table still grows on demand,
-     * so its failure is not charged to the build */
-    uint64_t failed = f->mem->nfailed, capped = f->mem->ncapped;
-    bool ok = oi_vec_reserve(v, record_size[t], v->n + n);
-    f->mem->nfailed = failed;
-    f->mem->ncapped = capped;
-    return ok;
+    /* a failure is an allocation failure like any other: the build then
+     * ends in OI_NOMEM, or OI_LIMIT when max_alloc refused it */
+    return oi_vec_reserve(v, record_size[t], v->n + n);
 }
 
 oi_section *oi_model_section(oi_file *f) { return oi_vec_push(&f->t[OI_T_SECTIONS].vec, sizeof(oi_section)); }

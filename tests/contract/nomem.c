@@ -101,7 +101,12 @@ static void tables(run *r, oi_file *f, const char *at, unsigned depth)
     for (int i = 0; i < nnames; i++) {
         oi_lookup_result res;
         rec(r, at, "lookup", i, oi_lookup(f, names[i], NULL, NULL, NULL, &res));
-        (void)oi_find_export(f, names[i], NULL);
+        /* oi_find_export has no status: NULL after a failed allocation
+         * counts as its OI_NOMEM */
+        uint64_t failed0 = f->root->arena.nfailed;
+        const oi_export *e = oi_find_export(f, names[i], NULL);
+        rec(r, at, "find_export", i,
+            e ? OI_OK : f->root->arena.nfailed != failed0 ? OI_NOMEM : OI_NOTFOUND);
     }
     size_t nc = oi_child_count(f);
     for (size_t i = 0; depth && i < nc && i < 64; i++) {

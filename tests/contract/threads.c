@@ -139,7 +139,10 @@ static int check_file(const char *path, int rounds)
         oi_options opt = { .permissive = true };
         oi_file *f;
         oi_error err;
-        if (oi_open_path(path, &opt, &f, &err) != OI_OK) {
+        oi_status st = oi_open_path(path, &opt, &f, &err);
+        if (st == OI_NOTOBJ)
+            return 0;   /* not an object file: a stamp or a source in the fixture tree */
+        if (st != OI_OK) {
             printf("FAIL: threads: %s: cannot open: %s\n", path, err.message);
             return 1;
         }
