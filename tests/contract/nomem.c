@@ -100,13 +100,15 @@ static void tables(run *r, oi_file *f, const char *at, unsigned depth)
     rec(r, at, "props", 0, oi_properties(f, (const oi_property **)&p, &n));
     for (int i = 0; i < nnames; i++) {
         oi_lookup_result res;
-        rec(r, at, "lookup", i, oi_lookup(f, names[i], NULL, NULL, NULL, &res));
-        /* oi_find_export has no status: NULL after a failed allocation
-         * counts as its OI_NOMEM */
+        oi_status st = oi_lookup(f, names[i], NULL, NULL, NULL, &res);
+        rec(r, at, "lookup", i, st);
+        /* oi_find_export has no status: NULL after a failed allocation, or
+         * when the same lookup just said OI_NOMEM, counts as its OI_NOMEM */
         uint64_t failed0 = f->root->arena.nfailed;
         const oi_export *e = oi_find_export(f, names[i], NULL);
         rec(r, at, "find_export", i,
-            e ? OI_OK : f->root->arena.nfailed != failed0 ? OI_NOMEM : OI_NOTFOUND);
+            e ? OI_OK
+              : (st == OI_NOMEM || f->root->arena.nfailed != failed0) ? OI_NOMEM : OI_NOTFOUND);
     }
     size_t nc = oi_child_count(f);
     for (size_t i = 0; depth && i < nc && i < 64; i++) {

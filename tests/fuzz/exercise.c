@@ -49,10 +49,11 @@ static void use_export(const oi_export *e)
     use_raw(e->raw);
 }
 
+/* A step may quote names from the file as they are (the CLI escapes it,
+ * as it does every string from the file). */
 static void explain_step(void *ctx, const char *step)
 {
     FUZZ_CHECK(step != NULL);
-    FUZZ_CHECK(strchr(step, '\n') == NULL);
     fuzz_use_str(step);
     (*(unsigned *)ctx)++;
 }

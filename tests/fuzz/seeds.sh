@@ -22,14 +22,25 @@ kind() {
 }
 
 n=0
+strip_pe=$(command -v x86_64-w64-mingw32-strip || true)
 add() {  # FILE PREFIX
     k=$(kind "$1")
     [ "$k" = other ] && return 0
     base=$2$(basename "$1")
-    cp "$1" "$out/probe/$base"
-    cp "$1" "$out/$k/$base"
+    src=$1
+    cp "$src" "$out/probe/$base"
+    # mingw DLLs are mostly DWARF and COFF symbols: the PE target gets a
+    # stripped copy instead when strip can read it (a small input runs many
+    # times faster; the probe target keeps the original)
+    if [ "$k" = pe ] && [ -n "$strip_pe" ] && [ "$(wc -c < "$src")" -gt 32768 ] &&
+       "$strip_pe" -o "$out/pe/stripped-$base" "$src" 2>/dev/null; then
+        src=$out/pe/stripped-$base
+    else
+        rm -f "$out/pe/stripped-$base"
+        cp "$1" "$out/$k/$base"
+    fi
     # rendering every mode is slow on big files: seed it with the small ones
-    if [ "$(wc -c < "$1")" -le 65536 ]; then cp "$1" "$out/render/$base"; fi
+    if [ "$(wc -c < "$src")" -le 65536 ]; then cp "$src" "$out/render/$base"; fi
     n=$((n + 1))
 }
 
