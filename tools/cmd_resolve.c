@@ -97,19 +97,47 @@ static int resolve_one(const cli *c, oi_file *f, const char *query)
     return rc;
 }
 
+/* Each NAME after the FILE, or one name per line of standard input for
+ * "-": many lookups in one process (the conformance scripts look up every
+ * export of a file this way). The exit code is the worst seen. */
+static int resolve_names(const cli *c, oi_file *view)
+{
+    int rc = EXIT_OK;
+    for (int k = 1; k < c->nargs; k++) {
+        if (strcmp(c->args[k], "-") != 0) {
+            int r = resolve_one(c, view, c->args[k]);
+            if (r > rc)
+                rc = r;
+            continue;
+        }
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        while ((len = getline(&line, &cap, stdin)) > 0) {
+            if (line[len - 1] == '\n')
+                line[len - 1] = 0;
+            int r = resolve_one(c, view, line);
+            if (r > rc)
+                rc = r;
+        }
+        free(line);
+    }
+    return rc;
+}
+
 int cmd_resolve(int argc, char **argv)
 {
     cli c;
     int rc = cli_parse(&c, argc, argv, 1, NULL, NULL);
-    if (rc < 0 && c.nargs != 2)
-        rc = cli_usage_error("%s", "resolve takes a FILE and a NAME");
+    if (rc < 0 && c.nargs < 2)
+        rc = cli_usage_error("%s", "resolve takes a FILE and a NAME (or several, or - for stdin)");
     if (rc < 0) {
         oi_file *view;
         oi_file *f = cli_open(&c, c.args[0], &view);
         if (!f) {
             rc = EXIT_INPUT;
         } else {
-            rc = resolve_one(&c, view, c.args[1]);
+            rc = resolve_names(&c, view);
             if (cli_report_first_error(f) && rc == EXIT_OK)
                 rc = EXIT_INPUT;
             oi_close(f);

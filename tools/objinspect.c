@@ -17,7 +17,7 @@ static const cli_command commands[] = {
     { "symbols", "symbols [OPTIONS] FILE...", cmd_table },
     { "sections", "sections [OPTIONS] FILE...", cmd_table },
     { "deps", "deps [OPTIONS] FILE...", cmd_table },
-    { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL", cmd_resolve },
+    { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL... (- reads names from stdin)", cmd_resolve },
 };
 
 void cli_print_help(void)

@@ -2,6 +2,7 @@
 #include "out.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *endian_name(const oi_file_info *in)
@@ -198,6 +199,8 @@ void print_export_json(json *j, const char *key, const oi_export *e)
     json_uint(j, "size", e->size);
     json_str(j, "target", oi_target_name(e->target));
     json_str(j, "forwarder", e->forwarder);
+    json_str(j, "fwd_library", e->fwd_library);
+    json_str(j, "fwd_name", e->fwd_name);
     json_str(j, "callconv", oi_callconv_name(e->callconv));
     json_str(j, "callconv_source", oi_ccsource_name(e->callconv_source));
     if (e->callconv_argbytes >= 0)
@@ -246,6 +249,56 @@ static void print_diags_json(json *j, oi_file *f)
     }
     json_end_array(j);
     json_uint(j, "diagnostics_suppressed", oi_diag_suppressed(f));
+}
+
+/* Properties ordered by key, then by position, so equal keys group in file
+ * order (qsort is not stable; the position breaks ties). */
+typedef struct prop_ref {
+    const oi_property *p;
+    size_t pos;
+} prop_ref;
+
+static int prop_cmp(const void *a, const void *b)
+{
+    const prop_ref *x = a, *y = b;
+    int c = strcmp(x->p->key, y->p->key);
+    return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* "properties" maps each key to its first value, so every value stays a
+ * string; "property_values" maps each key to all its values in file order,
+ * for keys that repeat (one Mach-O rpath per LC_RPATH). Grouping sorts, so a
+ * file with many repeated keys costs n log n, not n^2. */
+static void print_properties_json(json *j, oi_file *f)
+{
+    const oi_property *pr;
+    size_t np;
+    oi_properties(f, &pr, &np);
+    prop_ref *r = np ? malloc(np * sizeof *r) : NULL;
+    if (!r)
+        np = 0;
+    for (size_t i = 0; i < np; i++)
+        r[i] = (prop_ref){ &pr[i], i };
+    if (np > 1)
+        qsort(r, np, sizeof *r, prop_cmp);
+    json_begin_object(j, "properties");
+    for (size_t i = 0; i < np; i++)
+        if (i == 0 || strcmp(r[i].p->key, r[i - 1].p->key) != 0)
+            json_str(j, r[i].p->key, r[i].p->value);
+    json_end_object(j);
+    json_begin_object(j, "property_values");
+    for (size_t i = 0; i < np; i++) {
+        if (i == 0 || strcmp(r[i].p->key, r[i - 1].p->key) != 0) {
+            if (i)
+                json_end_array(j);
+            json_begin_array(j, r[i].p->key);
+        }
+        json_str(j, NULL, r[i].p->value);
+    }
+    if (np)
+        json_end_array(j);
+    json_end_object(j);
+    free(r);
 }
 
 void print_file_json(json *j, oi_file *f, const print_opts *po)
@@ -297,13 +350,7 @@ void print_file_json(json *j, oi_file *f, const print_opts *po)
     }
     json_end_array(j);
 
-    const oi_property *pr;
-    size_t np;
-    oi_properties(f, &pr, &np);
-    json_begin_object(j, "properties");
-    for (size_t i = 0; i < np; i++)
-        json_str(j, pr[i].key, pr[i].value);
-    json_end_object(j);
+    print_properties_json(j, f);
 
     const oi_export *e;
     size_t ne;

@@ -89,6 +89,7 @@ static oi_status macho_open(oi_file *f)
     if (!oi_ok(&c))
         return OI_ERROR(f, OI_TRUNCATED, 0, "macho/header", "Mach-O header truncated");
     p->header_size = c.pos;
+    p->big = big;
     if (!oi_range_ok(f->data.n, p->header_size, p->sizeofcmds))
         return OI_ERROR(f, OI_TRUNCATED, p->header_size, "macho/header",
                         "load commands (sizeofcmds 0x%x) run past the end of the file",
@@ -110,7 +111,7 @@ static oi_status macho_open(oi_file *f)
         in->type = oi_arena_printf(f->mem, "mh-0x%x", p->filetype);
     in->flags_raw = p->flags;
     in->ncommands = p->ncmds;
-    return OI_OK;
+    return macho_parse_loadcmds(f);
 }
 
 const oi_format_ops oi_macho_ops = {
@@ -118,4 +119,11 @@ const oi_format_ops oi_macho_ops = {
     .format = OI_FORMAT_MACHO,
     .probe = macho_probe,
     .open = macho_open,
+    .build_sections = macho_build_sections,
+    .build_symbols = macho_build_symbols,
+    .build_exports = macho_build_exports,
+    .build_imports = macho_build_imports,
+    .build_deps = macho_build_deps,
+    .build_props = macho_build_props,
+    .lookup = macho_lookup,
 };

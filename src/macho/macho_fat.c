@@ -1,7 +1,10 @@
 /*
  * Fat (universal) Mach-O: a container of thin slices, fat_arch (32-bit
  * offsets) or fat_arch_64. Always big-endian. Each slice opens as a file of
- * its own, named "path[arch]".
+ * its own, named "path[arch]". A slice must lie inside the file, after the
+ * fat_arch table, not overlap another slice, and be a thin Mach-O: a fat
+ * file inside a fat file is refused (it would let the file choose how deep
+ * the opening nests).
  */
 #include "macho_internal.h"
 
@@ -23,16 +26,17 @@ static bool fat_probe(oi_view v)
     return n >= 1 && n < FAT_MAX_ARCHS && oi_range_ok(v.n, 8, (uint64_t)n * entry);
 }
 
+typedef struct fat_slice { uint64_t off, size; } fat_slice;
+
 static oi_status fat_open(oi_file *f)
 {
     oi_cur c = oi_cur_make(f->data, 0, true);
     bool is64 = oi_u32(&c) == FAT_MAGIC_64;
     uint32_t n = oi_u32(&c);
-    f->info.type = "universal";
-    /* the probe checked that the table fits */
     uint64_t table_end = 8 + (uint64_t)n * (is64 ? 32 : 20);
-    uint64_t starts[FAT_MAX_ARCHS], ends[FAT_MAX_ARCHS];
-    uint32_t nkept = 0;
+    fat_slice kept[FAT_MAX_ARCHS];
+    size_t nkept = 0;
+    f->info.type = "universal";
     for (uint32_t i = 0; i < n; i++) {
         size_t at = c.pos;
         uint32_t cputype = oi_u32(&c);
@@ -49,31 +53,28 @@ static oi_status fat_open(oi_file *f)
                      i, (unsigned long long)off, (unsigned long long)size);
             continue;
         }
-        /* as llvm's MachOUniversalBinary: a slice may not cover the header,
-         * overlap another slice, or be a fat file itself (a slice at offset
-         * 0 would otherwise contain itself without end) */
         if (off < table_end && size) {
             OI_ERROR(f, OI_MALFORMED, at, "macho/fat",
-                     "slice %u (offset 0x%llx) overlaps the fat header", i,
+                     "slice %u (offset 0x%llx) overlaps the fat_arch table", i,
                      (unsigned long long)off);
             continue;
         }
-        if (size >= 4 && (oi_get32(slice.p, true) == FAT_MAGIC ||
-                          oi_get32(slice.p, true) == FAT_MAGIC_64)) {
-            OI_ERROR(f, OI_MALFORMED, at, "macho/fat", "slice %u is itself a fat file", i);
-            continue;
-        }
         bool overlap = false;
-        for (uint32_t k = 0; k < nkept && !overlap; k++)
-            overlap = size && off < ends[k] && starts[k] < off + size;
+        for (size_t k = 0; k < nkept && !overlap; k++)
+            overlap = off < kept[k].off + kept[k].size && kept[k].off < off + size;
         if (overlap) {
             OI_ERROR(f, OI_MALFORMED, at, "macho/fat",
                      "slice %u (offset 0x%llx, size 0x%llx) overlaps another slice", i,
                      (unsigned long long)off, (unsigned long long)size);
             continue;
         }
-        starts[nkept] = off;
-        ends[nkept++] = off + size;
+        if (slice.n >= 4 && (oi_get32(slice.p, true) == FAT_MAGIC ||
+                             oi_get32(slice.p, true) == FAT_MAGIC_64)) {
+            OI_ERROR(f, OI_UNSUPPORTED, at, "macho/fat",
+                     "slice %u is itself a fat file (nested fat files are refused)", i);
+            continue;
+        }
+        kept[nkept++] = (fat_slice){ off, size };
         const char *arch = oi_macho_arch_name(cputype, cpusubtype);
         if (!arch)
             arch = oi_arena_printf(f->mem, "cputype-0x%x", cputype);
