@@ -33,12 +33,14 @@ def check(name, got, want):
         print("FAIL: %s: got %r, expected %r" % (name, got, want))
 
 
-def props_of(pairs):
-    """The "properties" object of a document parsed as lists of pairs,
-    keeping repeated keys (one "rpath" per LC_RPATH) as lists."""
-    d = {}
-    for k, v in dict(pairs)["properties"]:
-        d.setdefault(k, []).append(v)
+def props_of(doc):
+    """Every value of every property, in file order: "property_values" keeps
+    repeated keys (one "rpath" per LC_RPATH); "properties" must hold the
+    first of each."""
+    d = doc["property_values"]
+    for k, v in d.items():
+        if doc["properties"].get(k) != v[0]:
+            print("FAIL: properties[%s] is not the first of property_values" % k)
     return d
 
 
@@ -238,13 +240,12 @@ for p in files:
     rc, out = run([OI, "--json", p])
     check("%s exit code" % label, rc, 0)
     doc = json.loads(out.splitlines()[0])
-    raw = json.loads(out.splitlines()[0], object_pairs_hook=lambda x: x)
     if doc["format"] == "macho-fat":
-        for s, r in zip(doc["slices"], dict(raw)["slices"]):
-            s["properties"] = props_of(r)
+        for s in doc["slices"]:
+            s["properties"] = props_of(s)
             a = s["file"][len(p) + 1:-1]
             check_thin(p, s, a, "%s[%s]" % (label, a))
     else:
-        doc["properties"] = props_of(raw)
+        doc["properties"] = props_of(doc)
         check_thin(p, doc, None, label)
 EOF
