@@ -165,3 +165,15 @@ void oi_arena_free_charged(oi_arena *a, void *p, size_t size)
     if (p)
         a->used = a->used >= size ? a->used - size : 0;
 }
+
+void *oi_arena_calloc_charged(oi_arena *a, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size) {
+        a->nfailed++;
+        return NULL;
+    }
+    void *p = oi_arena_realloc_charged(a, NULL, 0, count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}

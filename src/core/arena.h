@@ -52,5 +52,9 @@ char *oi_arena_printf(oi_arena *a, const char *fmt, ...)
 void *oi_arena_realloc_charged(oi_arena *a, void *p, size_t old_size, size_t new_size);
 /* Free such memory and give its bytes back to the cap. */
 void oi_arena_free_charged(oi_arena *a, void *p, size_t size);
+/* A zeroed temporary outside the blocks (a visited set, a hash index used
+ * during one build), charged like the above: free it with
+ * oi_arena_free_charged(a, p, count * size). NULL on overflow or failure. */
+void *oi_arena_calloc_charged(oi_arena *a, size_t count, size_t size);
 
 #endif

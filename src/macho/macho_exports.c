@@ -146,6 +146,8 @@ static oi_status walk(trie_walk *w, bool emit)
         return trie_error(w, OI_LIMIT, 0, "trie larger than 4 GiB");
     trie_frame stack[TRIE_MAX_DEPTH];
     size_t depth = 0;
+    /* oi_options.max_depth, within the stack's room */
+    size_t limit = w->f->opt.max_depth < TRIE_MAX_DEPTH ? w->f->opt.max_depth : TRIE_MAX_DEPTH;
     oi_status st = enter(w, 0, 0, emit, &stack[depth++]);
     while (st == OI_OK && depth) {
         trie_frame *fr = &stack[depth - 1];
@@ -175,8 +177,9 @@ static oi_status walk(trie_walk *w, bool emit)
         uint64_t name_len = (uint64_t)fr->name_len + len;
         if (name_len > w->t.n)   /* cannot happen in a tree: each byte is used once */
             return trie_error(w, OI_MALFORMED, label_at, "name longer than the trie");
-        if (depth == TRIE_MAX_DEPTH)
-            return trie_error(w, OI_LIMIT, label_at, "trie deeper than %d edges", TRIE_MAX_DEPTH);
+        if (depth >= limit)
+            return trie_error(w, OI_LIMIT, label_at, "trie deeper than %zu edges (oi_options.max_depth)",
+                              limit);
         if (emit) {
             if (name_len > w->st.max_name)
                 return OI_LIMIT;   /* as above: past where the measuring walk stopped */
@@ -194,8 +197,15 @@ static oi_status walk_init(oi_file *f, trie_walk *w)
     memset(w, 0, sizeof *w);
     w->f = f;
     w->t = p->trie;
-    w->visited = calloc(p->trie.n / 8 + 1, 1);
+    w->visited = oi_arena_calloc_charged(f->mem, p->trie.n / 8 + 1, 1);
     return w->visited ? OI_OK : OI_NOMEM;
+}
+
+/* Give the walk's visited set back (charged to max_alloc while it lived). */
+static void walk_done(trie_walk *w)
+{
+    oi_arena_free_charged(w->f->mem, w->visited, macho_p(w->f)->trie.n / 8 + 1);
+    w->visited = NULL;
 }
 
 oi_status macho_trie_validate(oi_file *f)
@@ -207,7 +217,8 @@ oi_status macho_trie_validate(oi_file *f)
     oi_status st = walk_init(f, &w);
     if (st == OI_OK)
         st = walk(&w, false);
-    free(w.visited);
+    if (w.visited)
+        walk_done(&w);
     p->tstat = w.st;
     p->tstat.state = st == OI_OK ? 1 : -1;
     p->tstat.status = st;
@@ -289,8 +300,8 @@ static void check_against_nlist(oi_file *f)
     size_t cap = 16;
     while (cap < 2 * n + 2)
         cap *= 2;
-    uint32_t *slot = calloc(cap, sizeof *slot);   /* export index + 1, 0 = empty */
-    uint8_t *seen = calloc(n + 1, 1);
+    uint32_t *slot = oi_arena_calloc_charged(f->mem, cap, sizeof *slot);   /* export index + 1, 0 = empty */
+    uint8_t *seen = oi_arena_calloc_charged(f->mem, n + 1, 1);
     if (!slot || !seen)
         goto out;
     for (size_t i = 0; i < n; i++) {
@@ -330,8 +341,8 @@ static void check_against_nlist(oi_file *f)
                       "%zu external nlist symbols are not in the exports trie (first: %s)",
                       only_nlist, first_nlist);
 out:
-    free(slot);
-    free(seen);
+    oi_arena_free_charged(f->mem, slot, cap * sizeof *slot);
+    oi_arena_free_charged(f->mem, seen, n + 1);
 }
 
 static oi_status exports_from_nlist(oi_file *f)
@@ -380,18 +391,18 @@ oi_status macho_build_exports(oi_file *f)
     w.scratch = oi_arena_alloc(f->mem, p->tstat.max_name + 1);
     w.names = w.names_cap ? oi_arena_alloc(f->mem, w.names_cap) : w.scratch;
     if (!w.scratch || !w.names || w.names_cap > SIZE_MAX) {
-        free(w.visited);
+        walk_done(&w);
         return OI_ERROR_NOOFF(f, OI_LIMIT, "macho/trie",
                               "exports trie names need %llu bytes, over the memory cap",
                               (unsigned long long)w.names_cap);
     }
     if (!oi_model_reserve(f, OI_T_EXPORTS, p->tstat.exports)) {
-        free(w.visited);
+        walk_done(&w);
         return OI_NOMEM;
     }
     /* a repeat of the first walk's diagnostic is folded by oi_diag_add */
     st = walk(&w, true);
-    free(w.visited);
+    walk_done(&w);
     if (vst != OI_OK)
         return vst;
     if (st != OI_OK)

@@ -27,10 +27,14 @@ run_one() {
 }
 
 tab=$(printf '\t')
-n=0
+n=0 waiting=0
 while IFS="$tab" read -r name cls exit stream sub cmds; do
     n=$((n + 1))
-    if [ "$exit" = MISSING ]; then fail "malformed: $name" "fixture $stream missing"; continue; fi
+    case $exit in
+        MISSING) fail "malformed: $name" "fixture $sub missing"; continue ;;
+        BROKEN) fail "malformed: $name" "the mutation no longer applies to $sub"; continue ;;
+        WAITING) waiting=$((waiting + 1)); continue ;;
+    esac
     file=$TMP/mal/cases/$name
     why=
     first=1
@@ -66,3 +70,5 @@ while IFS="$tab" read -r name cls exit stream sub cmds; do
     else pass "malformed: $name ($cls)"; fi
 done < "$TMP/mal/manifest.tsv"
 [ "$n" -gt 0 ] || fail "malformed: cases" "the generator wrote none"
+# not a result: cases written ahead of their parser, run once it is in the tree
+[ "$waiting" -eq 0 ] || echo "malformed: $waiting cases wait for their parser (gen.py requires=)"
