@@ -55,6 +55,15 @@ def get(d, fmt, off):
     return struct.unpack_from(fmt, d, off)[0]
 
 
+def have(paths):
+    """Are these source files in the tree (has that parser landed)?"""
+    return all(os.path.exists(os.path.join(ROOT, p)) for p in paths)
+
+
+PE_PARSER = ("src/pe/pe_exports.c",)
+ELF_PARSER = ("src/elf/elf_symbols.c",)
+MACHO_PARSER = ("src/macho/macho_loadcmds.c",)
+
 # ---------------------------------------------------------------- ELF
 ELF64 = "elf/libelfsyms-gcc.so"      # ELF64 little-endian shared object
 ELFREL = "elf/elfsyms.o"             # ELF64 relocatable (has .symtab)
@@ -333,8 +342,12 @@ def _(d):
     return put(d, "<H", p.coff + 16, size)
 
 
-@case("pe-nsections-zero", "NumberOfSections of 0 or 65535", PE64, 0, "stdout",
-      "sections: 0")
+# With no section, no RVA past the headers maps: the PE parser cannot find
+# the imports (an error, as for the loader); the header parser alone lists
+# no section.
+@case("pe-nsections-zero", "NumberOfSections of 0 or 65535", PE64,
+      2 if have(PE_PARSER) else 0, "stderr" if have(PE_PARSER) else "stdout",
+      "is not in the file" if have(PE_PARSER) else "sections: 0")
 def _(d):
     return put(d, "<H", Pe(d).coff + 2, 0)
 
@@ -358,6 +371,211 @@ def _(d):
 def _(d):
     o = Pe(d).sec(1)
     d[o:o + 8] = b"\xc3(\xe2\x82X\xf8\x88\x80"
+    return d
+
+
+# PE structures the PE parser reads (cases wait for it: requires=PE_PARSER)
+MSVC64 = "pe/msvcfix-x86_64.dll"     # lld-link: forwarders, NONAME, ordinals with gaps
+PERES = "pe/peres-x86_64.dll"        # windres resources
+
+
+class PeImage(Pe):
+    """A PE image with its sections, so RVAs map to file offsets."""
+
+    def __init__(self, d):
+        super().__init__(d)
+        self.secs = []
+        for i in range(self.nsections):
+            o = self.sec(i)
+            vsize, va, rawsize, raw = struct.unpack_from("<IIII", d, o + 8)
+            self.secs.append((va, max(vsize, rawsize), raw, rawsize))
+
+    def dir(self, i):
+        return struct.unpack_from("<II", self.d, self.dirs + 8 * i)
+
+    def off(self, rva):
+        for va, vsize, raw, rawsize in self.secs:
+            if va <= rva < va + vsize and rva - va < rawsize:
+                return raw + rva - va
+        raise KeyError("RVA 0x%x" % rva)
+
+    def cstr(self, rva):
+        o = self.off(rva)
+        return bytes(self.d[o:self.d.index(b"\0", o)])
+
+    def exports(self):
+        """dict of the export directory's fields (file offset in 'at')."""
+        rva, _ = self.dir(0)
+        o = self.off(rva)
+        f = struct.unpack_from("<IIHHIIIIIII", self.d, o)
+        keys = ("flags", "stamp", "major", "minor", "name", "base", "nfuncs", "nnames",
+                "eat", "names", "ords")
+        e = dict(zip(keys, f))
+        e["at"] = o
+        return e
+
+    def export_names(self):
+        """[(index in the name table, name, EAT index)]"""
+        e = self.exports()
+        out = []
+        for i in range(e["nnames"]):
+            name_rva = get(self.d, "<I", self.off(e["names"]) + 4 * i)
+            idx = get(self.d, "<H", self.off(e["ords"]) + 2 * i)
+            out.append((i, self.cstr(name_rva), idx))
+        return out
+
+    def forwarder(self, name):
+        """File offset and length of the forwarder string of export `name`."""
+        e = self.exports()
+        rva, size = self.dir(0)
+        for _, n, idx in self.export_names():
+            if n == name.encode():
+                target = get(self.d, "<I", self.off(e["eat"]) + 4 * idx)
+                if rva <= target < rva + size:
+                    o = self.off(target)
+                    return o, self.d.index(b"\0", o) - o
+        raise KeyError(name)
+
+    def ordinal(self, name):
+        e = self.exports()
+        for _, n, idx in self.export_names():
+            if n == name.encode():
+                return e["base"] + idx
+        raise KeyError(name)
+
+
+def set_cstr(d, o, room, s):
+    """Write s and NULs over the room bytes at o (room includes the NUL)."""
+    assert len(s) < room, s
+    d[o:o + room] = s.ljust(room, b"\0")
+    return d
+
+
+@case("pe-export-dir-past-image", "data directories past the image", MSVC64, 2, "stderr",
+      "export directory at RVA 0x7ffff000 is not in the file", requires=PE_PARSER)
+def _(d):
+    return put(d, "<I", Pe(d).dirs, 0x7ffff000)
+
+
+@case("pe-import-dir-past-image", "data directories past the image", PE64, 2, "stderr",
+      "import directory at RVA 0xfffffff0 is not in the file", "imports FILE;--json FILE",
+      requires=PE_PARSER)
+def _(d):
+    return put(d, "<I", Pe(d).dirs + 8, 0xfffffff0)
+
+
+@case("pe-section-vsize-wraps", "virtual sizes that wrap", MSVC64, 0, "stdout", "pe/sections",
+      requires=PE_PARSER)
+def _(d):
+    # the last section's VirtualAddress + VirtualSize passes 2^32
+    p = PeImage(d)
+    o = p.sec(p.nsections - 1)
+    return put(d, "<I", o + 8, 0xfffffff0)
+
+
+@case("pe-nfuncs-huge", "huge counts in a tiny file: exports", MSVC64, 2, "stderr",
+      "export address table of 268435455 entries", requires=PE_PARSER)
+def _(d):
+    return put(d, "<I", PeImage(d).exports()["at"] + 20, 0x0fffffff)
+
+
+@case("pe-nnames-huge", "huge counts in a tiny file: exports", MSVC64, 2, "stderr",
+      "name pointer or ordinal table of 268435455 entries", requires=PE_PARSER)
+def _(d):
+    return put(d, "<I", PeImage(d).exports()["at"] + 24, 0x0fffffff)
+
+
+@case("pe-nnames-more-than-nfuncs", "NumberOfNames greater than NumberOfFunctions", MSVC64, 0,
+      "stdout", "past the", requires=PE_PARSER)
+def _(d):
+    # the name and ordinal tables keep their entries; NumberOfFunctions
+    # shrinks below the ordinal indexes they hold
+    p = PeImage(d)
+    e = p.exports()
+    top = max(idx for _, _, idx in p.export_names())
+    return put(d, "<I", e["at"] + 20, top)
+
+
+@case("pe-name-ordinal-out-of-range", "name ordinals out of range", MSVC64, 0, "stdout",
+      "has ordinal index 65535, past the", requires=PE_PARSER)
+def _(d):
+    p = PeImage(d)
+    return put(d, "<H", p.off(p.exports()["ords"]), 0xffff)
+
+
+@case("pe-export-name-past-end", "string tables without a NUL, and name offsets past them",
+      MSVC64, 0, "stdout", "is not a string in the file", requires=PE_PARSER)
+def _(d):
+    p = PeImage(d)
+    return put(d, "<I", p.off(p.exports()["names"]), 0x7fffff00)
+
+
+@case("pe-forwarder-to-itself", "forwarder loops (A.f -> A.f, and A -> B -> A)", MSVC64, 0,
+      "stdout", "forwarder loop inside the DLL", requires=PE_PARSER)
+def _(d):
+    # the DLL is renamed "k.dll" and FwdHeapAlloc forwards to k.FwdHeapAlloc
+    p = PeImage(d)
+    e = p.exports()
+    name = p.off(e["name"])
+    set_cstr(d, name, len(p.cstr(e["name"])) + 1, b"k.dll")
+    o, n = p.forwarder("FwdHeapAlloc")
+    return set_cstr(d, o, n + 1, b"k.FwdHeapAlloc")
+
+
+@case("pe-forwarder-two-hop-loop", "forwarder loops (A.f -> A.f, and A -> B -> A)", MSVC64, 0,
+      "stdout", "forwarder loop inside the DLL", requires=PE_PARSER)
+def _(d):
+    # FwdHeapAlloc -> k.FwdOrdinal, FwdOrdinal -> k.#<ordinal of FwdHeapAlloc>
+    p = PeImage(d)
+    e = p.exports()
+    set_cstr(d, p.off(e["name"]), len(p.cstr(e["name"])) + 1, b"k.dll")
+    o, n = p.forwarder("FwdHeapAlloc")
+    set_cstr(d, o, n + 1, b"k.FwdOrdinal")
+    o, n = p.forwarder("FwdOrdinal")
+    return set_cstr(d, o, n + 1, b"k.#%d" % p.ordinal("FwdHeapAlloc"))
+
+
+@case("pe-import-descriptors-unterminated", "import descriptor lists without a terminator",
+      PE64, 0, "stdout", "without a null entry", "imports FILE;imports --json FILE",
+      requires=PE_PARSER)
+def _(d):
+    # from the null descriptor to the end of the section, copies of the
+    # first descriptor: every entry stays valid, but none is null
+    p = PeImage(d)
+    rva, _ = p.dir(1)
+    o = p.off(rva)
+    for va, vsize, raw, rawsize in p.secs:
+        if raw <= o < raw + rawsize:
+            end = raw + rawsize
+    k = o
+    while any(d[k:k + 20]):
+        k += 20
+    first = bytes(d[o:o + 20])
+    while k < end:
+        n = min(20, end - k)
+        d[k:k + n] = first[:n]
+        k += n
+    return d
+
+
+@case("pe-resource-loop", "resource trees that point back to their root", PERES, 0, "stdout",
+      "reached twice", requires=PE_PARSER)
+def _(d):
+    # the root's first entry points (as a subdirectory) back at the root
+    p = PeImage(d)
+    rva, _ = p.dir(2)
+    o = p.off(rva)
+    return put(d, "<I", o + 16 + 4, 0x80000000)
+
+
+@case("pe-export-name-escape", "names with terminal escape sequences", MSVC64, 0, "stdout",
+      "\\x1b[8m", "exports FILE;exports --json FILE", requires=PE_PARSER)
+def _(d):
+    p = PeImage(d)
+    name_rva = get(d, "<I", p.off(p.exports()["names"]))
+    o = p.off(name_rva)
+    n = len(p.cstr(name_rva))
+    d[o:o + n] = (b"\x1b[8m\x07\xff" + b"x" * n)[:n]
     return d
 
 
@@ -468,7 +686,6 @@ def trie_terminals(t):
         stack.extend(c for _, _, c in trie_edges(t, node))
 
 
-MACHO_PARSER = ("src/macho/macho_loadcmds.c",)
 MACHO_X86 = "macho/libmachosyms-x86_64.dylib"
 UMBRELLA = "macho/libumbrella-arm64.dylib"
 CHAINED = "macho/libmachosyms-chained-arm64.dylib"
