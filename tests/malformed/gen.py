@@ -51,6 +51,13 @@ def put(d, fmt, off, *vals):
     return d
 
 
+def over(d, off, data):
+    """Overwrite len(data) bytes at off (never grows or shrinks the file)."""
+    assert off + len(data) <= len(d), "overwrite past the end"
+    d[off:off + len(data)] = data
+    return d
+
+
 def get(d, fmt, off):
     return struct.unpack_from(fmt, d, off)[0]
 
@@ -179,6 +186,236 @@ def _(d):
     e = Elf64(d)
     put(d, "<H", 62, 0xffff)
     return put(d, "<I", e.sh(0) + 40, 0x7fffffff)
+
+
+# ELF structures the ELF parser reads (cases wait for it: requires=ELF_PARSER)
+ELFSYSV = "elf/libelfsyms-sysv.so"      # DT_HASH only
+ELFGZ = "elf/libelfsyms-gz-zlib.so"     # SHF_COMPRESSED debug sections, .symtab
+
+
+def elf_set_flags(d, e, i, flags):
+    return put(d, "<Q", e.sh(i) + 8, flags)
+
+
+@case("elf-gnu-hash-nbuckets-huge", "GNU and SysV hash tables with impossible sizes", ELF64, 0,
+      "stdout", "GNU hash table header is invalid", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".gnu.hash"))["offset"], 0xffffffff)
+
+
+@case("elf-gnu-hash-bloom-zero", "GNU and SysV hash tables with impossible sizes", ELF64, 0,
+      "stdout", "GNU hash table header is invalid", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".gnu.hash"))["offset"] + 8, 0)
+
+
+@case("elf-gnu-hash-bloom-not-power-of-two", "GNU and SysV hash tables with impossible sizes",
+      ELF64, 0, "stdout", "is not a power of two", requires=ELF_PARSER)
+def _(d):
+    # one Bloom word more than there is: not a power of two, and the
+    # buckets are read one word later
+    e = Elf64(d)
+    o = e.sec(e.find(".gnu.hash"))["offset"]
+    return put(d, "<I", o + 8, get(d, "<I", o + 8) + 1)
+
+
+@case("elf-gnu-hash-bloom-shift-huge", "GNU and SysV hash tables with impossible sizes", ELF64,
+      0, "stdout", "Bloom shift 37", "FILE;resolve FILE elf_default_fn", requires=ELF_PARSER)
+def _(d):
+    # a shift of 37 on a 32-bit hash: undefined behaviour in C (a fuzz
+    # finding); the loader's shift instruction takes it modulo 32
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".gnu.hash"))["offset"] + 12, 37)
+
+
+@case("elf-gnu-hash-chain-without-end", "GNU and SysV hash tables with chain cycles", ELF64, 0,
+      "stdout", "VERS_2 @@", "FILE;resolve FILE vfunc@VERS_1", requires=ELF_PARSER)
+def _(d):
+    # no chain word has its end bit (a GNU chain is a run, so this is its
+    # loop): every walk stops at the end of the table, and still finds
+    # each name by its hash
+    e = Elf64(d)
+    s = e.sec(e.find(".gnu.hash"))
+    o = s["offset"]
+    nb, _, bloom, _ = struct.unpack_from("<IIII", d, o)
+    chain = o + 16 + 8 * bloom + 4 * nb
+    for k in range(chain, o + s["size"] - 3, 4):
+        put(d, "<I", k, get(d, "<I", k) & ~1)
+    return d
+
+
+@case("elf-gnu-hash-symoffset-huge", "symbol and section indexes out of range", ELF64, 0,
+      "stdout", "is not reachable through the GNU hash table", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".gnu.hash"))["offset"] + 4, 0x7fffffff)
+
+
+@case("elf-sysv-hash-nchain-huge", "GNU and SysV hash tables with impossible sizes", ELFSYSV, 0,
+      "stdout", "SysV hash table header is invalid", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".hash"))["offset"] + 4, 0xffffffff)
+
+
+@case("elf-sysv-hash-chain-cycle", "GNU and SysV hash tables with chain cycles", ELFSYSV, 0,
+      "stdout", "not reachable through the", requires=ELF_PARSER)
+def _(d):
+    # every chain entry points at itself: each bucket's chain is a loop
+    e = Elf64(d)
+    o = e.sec(e.find(".hash"))["offset"]
+    nb, nc = struct.unpack_from("<II", d, o)
+    chain = o + 8 + 4 * nb
+    for j in range(1, nc):
+        put(d, "<I", chain + 4 * j, j)
+    return d
+
+
+@case("elf-verdef-next-wraps", "verdef and verneed chains whose next offsets are zero or point "
+      "backward", ELF64, 0, "stdout", "runs past its segment", requires=ELF_PARSER)
+def _(d):
+    # vd_next of the first definition is -32 as a 32-bit offset
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".gnu.version_d"))["offset"] + 16, 0xffffffe0)
+
+
+@case("elf-verdef-next-zero", "verdef and verneed chains whose next offsets are zero or point "
+      "backward", ELF64, 0, "stdout", "has no definition", requires=ELF_PARSER)
+def _(d):
+    # the chain ends after its first entry (the file's own name), so the
+    # versions the symbols name are undefined: said so, never looped on
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".gnu.version_d"))["offset"] + 16, 0)
+
+
+@case("elf-verneed-next-wraps", "verdef and verneed chains whose next offsets are zero or point "
+      "backward", ELF64, 0, "stdout", "elf/verneed", "imports FILE;--json FILE",
+      requires=ELF_PARSER)
+def _(d):
+    # vn_aux of the first dependency points 16 bytes before the table
+    e = Elf64(d)
+    return put(d, "<I", e.sec(e.find(".gnu.version_r"))["offset"] + 8, 0xfffffff0)
+
+
+@case("elf-note-size-overflow", "notes whose name or desc sizes overflow", ELF64, 0, "stdout",
+      "elf/note", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    o = e.sec(e.find(".note.gnu.build-id"))["offset"]
+    put(d, "<I", o, 0xfffffffc)           # n_namesz
+    return put(d, "<I", o + 4, 0xfffffffc)   # n_descsz
+
+
+@case("elf-dynstr-without-nul", "string tables without a NUL, and name offsets past them",
+      ELF64, 0, "stdout", "outside the string table", "FILE;symbols FILE", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    s = e.sec(e.find(".dynstr"))
+    for i in range(s["offset"], s["offset"] + s["size"]):
+        if d[i] == 0:
+            d[i] = 0x5f
+    return d
+
+
+@case("elf-symbol-name-past-strtab", "string tables without a NUL, and name offsets past them",
+      ELF64, 0, "stdout", "outside the string table", "symbols FILE;symbols --json FILE",
+      requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    s = e.sec(e.find(".dynsym"))
+    return put(d, "<I", s["offset"] + 24 * 2, 0x7ffffff0)      # symbol 2's st_name
+
+
+@case("elf-symbol-shndx-xindex-without-table", "SHN_XINDEX without its table", ELFREL, 0,
+      "stdout", "SHN_XINDEX", "symbols FILE;symbols --json FILE", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    s = e.sec(e.find(".symtab"))
+    return put(d, "<H", s["offset"] + 24 * (s["size"] // 24 - 1) + 6, 0xffff)
+
+
+@case("elf-symbol-shndx-out-of-range", "symbol and section indexes out of range", ELFREL, 0,
+      "stdout", "DEF", "symbols FILE;symbols --json FILE", requires=ELF_PARSER)
+def _(d):
+    # a defined symbol in section 0xfeff of a file with a dozen sections
+    e = Elf64(d)
+    s = e.sec(e.find(".symtab"))
+    return put(d, "<H", s["offset"] + 24 * (s["size"] // 24 - 1) + 6, 0xfeff)
+
+
+@case("elf-dynsym-entsize-zero", "an entsize of zero, or an odd one", ELF64, 0, "stdout",
+      "exported functions", "FILE;symbols FILE", requires=ELF_PARSER)
+def _(d):
+    # the dynamic symbols are found through the dynamic table, whose entsize
+    # (DT_SYMENT) is what counts; the section's is ignored, as ld.so does
+    e = Elf64(d)
+    return put(d, "<Q", e.sh(e.find(".dynsym")) + 56, 0)
+
+
+@case("elf-symtab-entsize-odd", "an entsize of zero, or an odd one", ELFREL, 0, "stdout",
+      "symtab", "symbols FILE", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    return put(d, "<Q", e.sh(e.find(".symtab")) + 56, 23)
+
+
+@case("elf-symtab-huge-count", "huge counts in a tiny file: symbols", ELFREL, 0, "stdout",
+      "symtab", "symbols FILE;symbols --json FILE", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    return put(d, "<Q", e.sh(e.find(".symtab")) + 32, 24 * 0x0fffffff)
+
+
+@case("elf-verdefnum-huge", "huge counts in a tiny file: versions", ELF64, 0, "stdout",
+      "VERS_2 @@", requires=ELF_PARSER)
+def _(d):
+    # DT_VERDEFNUM says 2^31: the walk is capped by the bytes, and ends at vd_next 0
+    e = Elf64(d)
+    s = e.sec(e.find(".dynamic"))
+    for o in range(s["offset"], s["offset"] + s["size"], 16):
+        if get(d, "<q", o) == 0x6ffffffd:
+            return put(d, "<Q", o + 8, 0x7fffffff)
+    raise KeyError("DT_VERDEFNUM")
+
+
+@case("elf-strtab-compressed-huge", "compressed sections that claim huge sizes", ELFGZ, 0,
+      "stdout", "elf/compress", "symbols FILE;symbols --json FILE", requires=ELF_PARSER)
+def _(d):
+    # .strtab becomes SHF_COMPRESSED with a header claiming 2^40 bytes
+    e = Elf64(d)
+    i = e.find(".strtab")
+    s = e.sec(i)
+    elf_set_flags(d, e, i, 0x800)
+    return put(d, "<IIQQ", s["offset"], 1, 0, 1 << 40, 1)
+
+
+@case("elf-strtab-zlib-bomb", "zlib bombs", ELFGZ, 2, "stderr",
+      "does not give the stated 4096 bytes", "symbols FILE;symbols --json FILE",
+      requires=ELF_PARSER)
+def _(d):
+    # .strtab becomes a 64 KiB zlib stream of 64 MiB of zeros, claiming 4 KiB:
+    # inflating stops one byte past the claim (time and RSS are checked)
+    import zlib
+    z = zlib.compressobj(9)
+    bomb = b"".join(z.compress(b"\0" * (1 << 20)) for _ in range(64)) + z.flush()
+    e = Elf64(d)
+    i = e.find(".strtab")
+    off = len(d)
+    d += struct.pack("<IIQQ", 1, 0, 4096, 1) + bomb
+    elf_set_flags(d, e, i, 0x800)
+    put(d, "<Q", e.sh(i) + 24, off)
+    return put(d, "<Q", e.sh(i) + 32, 24 + len(bomb))
+
+
+@case("elf-dynsym-name-escape", "names with terminal escape sequences", ELF64, 0, "stdout",
+      "\\x1b[", "exports FILE;exports --json FILE;FILE", requires=ELF_PARSER)
+def _(d):
+    e = Elf64(d)
+    s = e.sec(e.find(".dynstr"))
+    o = s["offset"] + d[s["offset"]:s["offset"] + s["size"]].index(b"elf_default_fn")
+    return over(d, o, b"\x1b[41melf_def_f")
 
 
 # ---------------------------------------------------------------- ar
