@@ -68,6 +68,7 @@ static void list_table(oi_file *f, void *ctxp)
                 else json_null(j, "ordinal");
                 json_bool(j, "weak", im[i].weak);
                 json_bool(j, "delay", im[i].delay);
+                json_uint(j, "hint", im[i].hint);
                 json_end_object(j);
                 continue;
             }

@@ -163,6 +163,24 @@ void print_file_text(FILE *o, oi_file *f, const print_opts *po)
         out_escaped(o, interp);
         fputc('\n', o);
     }
+    /* PE: the facts people look up first */
+    static const struct { const char *key, *label; } pe_facts[] = {
+        { "subsystem", "subsystem" }, { "subsystem_version", "version" },
+        { "chpe", "hybrid" }, { "dll_characteristics", "DllCharacteristics" },
+        { "clr_version", ".NET" },
+        { "pdb", "PDB" },
+    };
+    bool any = false;
+    for (size_t i = 0; in->format == OI_FORMAT_PE && i < sizeof pe_facts / sizeof pe_facts[0]; i++) {
+        const char *v = prop(f, pe_facts[i].key);
+        if (!v || !*v)
+            continue;
+        fprintf(o, "%s%s: ", any ? "   " : "  ", pe_facts[i].label);
+        out_escaped(o, v);
+        any = true;
+    }
+    if (any)
+        fputc('\n', o);
     const oi_dependency *d;
     size_t nd;
     oi_dependencies(f, &d, &nd);
@@ -201,6 +219,10 @@ void print_export_json(json *j, const char *key, const oi_export *e)
     json_str(j, "forwarder", e->forwarder);
     json_str(j, "fwd_library", e->fwd_library);
     json_str(j, "fwd_name", e->fwd_name);
+    if (e->fwd_ordinal >= 0)
+        json_int(j, "fwd_ordinal", e->fwd_ordinal);
+    else
+        json_null(j, "fwd_ordinal");
     json_str(j, "callconv", oi_callconv_name(e->callconv));
     json_str(j, "callconv_source", oi_ccsource_name(e->callconv_source));
     if (e->callconv_argbytes >= 0)
@@ -228,6 +250,7 @@ static void print_import_json(json *j, const oi_import *im)
         json_null(j, "ordinal");
     json_bool(j, "weak", im->weak);
     json_bool(j, "delay", im->delay);
+    json_uint(j, "hint", im->hint);
     json_end_object(j);
 }
 

@@ -12,6 +12,8 @@
 #define AR_MAGIC "!<arch>\n"
 #define AR_HDR 60
 
+extern const oi_format_ops oi_ar_ops;
+
 static bool ar_probe(oi_view v)
 {
     return v.n >= 8 && memcmp(v.p, AR_MAGIC, 8) == 0;
@@ -86,10 +88,108 @@ static bool bookkeeping(const char *name)
            strncmp(name, "__.SYMDEF", 9) == 0;
 }
 
+/* The archive's symbol index (the first "/" or "/SYM64/" member): what a
+ * linker reads to find the member defining a symbol. It is hashed on first
+ * use, so a lookup costs O(1) however many members ask. */
+typedef struct ar_sym {
+    const char *name;
+    uint32_t child;
+} ar_sym;
+
+typedef struct ar_priv {
+    oi_view armap;
+    bool armap64;
+    bool hashed;
+    ar_sym *slots;          /* open addressing, cap a power of two; NULL name = empty */
+    size_t cap;
+} ar_priv;
+
+static uint64_t ar_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The child whose header is at offset hdr (children are in file order). */
+static bool ar_child_at(const oi_file *f, uint64_t hdr, uint32_t *index)
+{
+    const oi_child_slot *ch = f->children.items;
+    size_t lo = 0, hi = f->children.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t body = (uint64_t)(ch[mid].data.p - f->data.p);
+        if (body == hdr + AR_HDR) {
+            *index = (uint32_t)mid;
+            return true;
+        }
+        if (body < hdr + AR_HDR)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+static void ar_hash_index(oi_file *f, ar_priv *ap)
+{
+    ap->hashed = true;
+    size_t w = ap->armap64 ? 8 : 4;
+    oi_cur c = oi_cur_make(ap->armap, 0, true);   /* the index is big-endian */
+    uint64_t n = oi_word(&c, ap->armap64);
+    if (!oi_ok(&c) || n > ap->armap.n / w)
+        return;
+    oi_view offs = oi_take(&c, n * w);
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    ap->slots = oi_arena_array(f->mem, cap, sizeof *ap->slots);
+    if (!ap->slots)
+        return;
+    ap->cap = cap;
+    for (uint64_t i = 0; i < n; i++) {
+        const char *name = oi_take_cstr(&c);
+        uint32_t child;
+        if (!name)
+            return;
+        uint64_t hdr = ap->armap64 ? oi_get64(offs.p + i * 8, true) : oi_get32(offs.p + i * 4, true);
+        if (!ar_child_at(f, hdr, &child))
+            continue;
+        size_t h = (size_t)ar_hash(name) & (cap - 1);
+        while (ap->slots[h].name && strcmp(ap->slots[h].name, name) != 0)
+            h = (h + 1) & (cap - 1);
+        if (!ap->slots[h].name)   /* the first definition wins, as for the linker */
+            ap->slots[h] = (ar_sym){ name, child };
+    }
+}
+
+bool oi_ar_member_defining(oi_file *f, const char *sym, size_t *index)
+{
+    ar_priv *ap = f->ops == &oi_ar_ops ? f->priv : NULL;
+    if (!ap || !ap->armap.n)
+        return false;
+    if (!ap->hashed)
+        ar_hash_index(f, ap);
+    if (!ap->slots)
+        return false;
+    for (size_t h = (size_t)ar_hash(sym) & (ap->cap - 1); ap->slots[h].name;
+         h = (h + 1) & (ap->cap - 1))
+        if (strcmp(ap->slots[h].name, sym) == 0) {
+            *index = ap->slots[h].child;
+            return true;
+        }
+    return false;
+}
+
 static oi_status ar_open(oi_file *f)
 {
     oi_cur c = oi_cur_make(f->data, 8, false);
     oi_view longnames = { NULL, 0 };
+    ar_priv *ap = oi_arena_alloc(f->mem, sizeof *ap);
+    if (!ap)
+        return OI_NOMEM;
+    f->priv = ap;
     f->info.type = "archive";
     while (oi_left(&c) > 0) {
         if (oi_left(&c) == 1 && c.v.p[c.pos] == '\n')
@@ -117,6 +217,11 @@ static oi_status ar_open(oi_file *f)
         if (is_longnames) {
             longnames = body;
             continue;
+        }
+        if (!ap->armap.n && (memcmp(rawname.p, "/ ", 2) == 0 ||
+                             memcmp(rawname.p, "/SYM64/ ", 8) == 0)) {
+            ap->armap = body;
+            ap->armap64 = rawname.p[1] == 'S';
         }
         if (!name || bookkeeping(name))
             continue;

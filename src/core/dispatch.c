@@ -10,6 +10,7 @@ extern const oi_format_ops oi_macho_fat_ops;
 extern const oi_format_ops oi_elf_ops;
 extern const oi_format_ops oi_pe_ops;
 extern const oi_format_ops oi_macho_ops;
+extern const oi_format_ops oi_coff_ops;
 
 static const oi_format_ops *const formats[] = {
     &oi_ar_ops,
@@ -17,6 +18,7 @@ static const oi_format_ops *const formats[] = {
     &oi_elf_ops,
     &oi_pe_ops,
     &oi_macho_ops,
+    &oi_coff_ops,         /* COFF objects have no magic number: probe last */
 };
 
 const oi_format_ops *oi_probe(oi_view v)

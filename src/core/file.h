@@ -121,6 +121,10 @@ bool oi_model_reserve(oi_file *f, int t, size_t n);
 /* Add a child (fat slice, ar member). Call from ops->open. */
 bool oi_model_child(oi_file *f, oi_view data, const char *name, const char *arch);
 
+/* The member of archive f that its symbol index says defines sym (false
+ * when f is no archive, has no index or no such symbol). */
+bool oi_ar_member_defining(oi_file *f, const char *sym, size_t *index);
+
 /* ---- diagnostics
  * Records a diagnostic on f (deduplicated on where+message) and returns
  * `code`, so a parser can write `return OI_DIAG(f, OI_MALFORMED, off, ...)`.
