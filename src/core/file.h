@@ -193,8 +193,9 @@ static inline bool oi_step(oi_steps *s)
  * "max_depth", ...): an error diagnostic; returns OI_LIMIT. */
 oi_status oi_limit_hit(oi_file *f, uint64_t off, const char *where, const char *option);
 /* Charge n bytes about to be decompressed to the top-level file's
- * max_decompressed budget: OI_OK, or OI_LIMIT with a diagnostic (and
- * nothing charged). Call it with the size the file claims before inflating. */
+ * max_decompressed budget: OI_OK, or OI_LIMIT with a warning (and nothing
+ * charged: the caller goes on without that section). Call it with the size
+ * the file claims, before allocating or inflating anything. */
 oi_status oi_limit_decompress(oi_file *f, uint64_t n, uint64_t off, const char *where);
 
 /* A visited set over [0, nbits) (e.g. offsets of a trie or a chain),

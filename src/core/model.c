@@ -185,7 +185,7 @@ oi_status oi_limit_decompress(oi_file *f, uint64_t n, uint64_t off, const char *
     oi_file *r = f->root;
     uint64_t cap = f->opt.max_decompressed;
     if (n > cap || r->decompressed > cap - n)
-        return OI_ERROR(f, OI_LIMIT, off, where,
+        return OI_WARN(f, OI_LIMIT, off, where,
                         "decompressing 0x%llx more bytes would pass the limit of 0x%llx "
                         "(oi_options.max_decompressed)",
                         (unsigned long long)n, (unsigned long long)cap);
