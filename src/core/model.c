@@ -117,6 +117,13 @@ oi_status oi_diag_add(oi_file *f, oi_status code, bool warning, bool has_off,
         f->diag_errors_seen++;
         f->diag_last_error = code;
     }
+    /* past the cap only the first error is still kept, so a file's error is
+     * never lost behind its warnings; the rest are counted without being
+     * formatted (a hostile file can ask for millions) */
+    if (f->diags.n >= f->opt.max_warnings && (warning || f->diag_errors)) {
+        f->diags_suppressed++;
+        return code;
+    }
     char buf[512];
     va_list ap;
     va_start(ap, fmt);
@@ -142,12 +149,6 @@ oi_status oi_diag_add(oi_file *f, oi_status code, bool warning, bool has_off,
         if (d[i]->code == code && strcmp(d[i]->where, where) == 0 &&
             strcmp(d[i]->message, buf) == 0)
             return code;
-    /* past the cap only the first error is still kept, so a file's error is
-     * never lost behind its warnings */
-    if (f->diags.n >= f->opt.max_warnings && (warning || f->diag_errors)) {
-        f->diags_suppressed++;
-        return code;
-    }
     /* diagnostics are few and small, so they do not count against
      * max_alloc: a file that hit the cap can still say so */
     size_t len = strlen(buf);
