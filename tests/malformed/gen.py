@@ -870,6 +870,39 @@ def _(d):
     return d
 
 
+@case("pe-import-lookup-unterminated", "huge counts in a tiny file: imports", PE64, 0, "stdout",
+      "has no null entry before the end of its section", "imports FILE;imports --json FILE",
+      requires=PE_PARSER)
+def _(d):
+    # the first DLL's lookup table runs to the end of its section: its null
+    # entry and everything after become copies of its first entry
+    p = PeImage(d)
+    o = p.off(p.dir(1)[0])
+    oft = get(d, "<I", o) or get(d, "<I", o + 16)
+    t = p.off(oft)
+    for va, vsize, raw, rawsize in p.secs:
+        if raw <= t < raw + rawsize:
+            end = raw + rawsize
+    k = t
+    while get(d, "<Q", k):
+        k += 8
+    first = bytes(d[t:t + 8])
+    while k + 8 <= end:
+        d[k:k + 8] = first
+        k += 8
+    return d
+
+
+@case("pe-sections-overlap", "overlapping structures", MSVC64, 0, "stdout",
+      "overlap in the address space", requires=PE_PARSER)
+def _(d):
+    # the last section starts inside the one before it (the exports and
+    # imports stay where they were: only the last section's bytes move)
+    p = PeImage(d)
+    n = p.nsections
+    return put(d, "<I", p.sec(n - 1) + 12, get(d, "<I", p.sec(n - 2) + 12) + 0x10)
+
+
 @case("pe-resource-loop", "resource trees that point back to their root", PERES, 0, "stdout",
       "reached twice", requires=PE_PARSER)
 def _(d):
