@@ -25,9 +25,9 @@ endif
 
 CC       ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS     := libelf zlib
+PKGS     := libelf zlib libzstd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lelf -lz)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lelf -lz -lzstd)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-missing-field-initializers
@@ -92,9 +92,10 @@ example: $(EXAMPLE)
 
 # ------------------------------------------------------------------ deps
 # Each package is installed only when missing; needs root (as in the README).
-RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev
+RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev libzstd-dev
 TEST_PKGS := $(RUN_PKGS) libcmocka-dev binutils elfutils clang lld llvm lld-16 llvm-16 \
-             gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3 time
+             gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3 time \
+             checksec abigail-tools python3-jsonschema
 deps:
 	@sh tools/install-deps.sh $(RUN_PKGS)
 deps-test:

@@ -212,6 +212,10 @@ typedef struct oi_section {
     uint32_t type_raw;        /* sh_type, 0 (PE), section flags & 0xff (Mach-O) */
     uint64_t flags_raw;       /* sh_flags, Characteristics, Mach-O flags */
     const char *segment;      /* Mach-O segment name, else NULL */
+    const char *compression;  /* ELF: "zlib", "zstd" (SHF_COMPRESSED) or "zlib-gnu"
+                                 (.zdebug), else NULL */
+    uint64_t uncompressed_size; /* the content's size once decompressed (= size when
+                                   not compressed) */
 } oi_section;
 
 typedef struct oi_symbol {
@@ -250,6 +254,11 @@ typedef struct oi_export {
     int32_t callconv_argbytes;/* the N of x86 decorations; -1 when unknown */
     const char *lang;         /* "c++", "swift", "rust", ... or NULL */
     oi_raw raw;
+    uint64_t code_address;    /* where the function's code starts when that is not
+                                 `address` (ppc64 ELFv1: the entry of the .opd
+                                 function descriptor at `address`), else 0 */
+    uint32_t local_entry;     /* ppc64 ELFv2: bytes from the global to the local entry
+                                 point (st_other bits 5-7), else 0 */
 } oi_export;
 
 typedef struct oi_import {
@@ -311,6 +320,8 @@ typedef struct oi_options {
      * to prove that every allocation-failure path returns OI_NOMEM, leaks
      * nothing and does not crash. Not for production use. */
     uint64_t fail_alloc_at;
+    const char *debug_dir;    /* ELF: where separate debug files live (.build-id/ and
+                                 debuglink paths); NULL = /usr/lib/debug, "" = do not look */
 } oi_options;
 
 /* Why an open failed, when there is no handle to keep diagnostics on.
@@ -355,6 +366,13 @@ OI_API oi_status oi_imports(oi_file *f, const oi_import **out, size_t *n);
 OI_API oi_status oi_dependencies(oi_file *f, const oi_dependency **out, size_t *n);
 OI_API oi_status oi_properties(oi_file *f, const oi_property **out, size_t *n);
 
+/* The content of section i of oi_sections(), decompressed when the format
+ * compresses it (ELF SHF_COMPRESSED, .zdebug). The bytes live until oi_close.
+ * OI_UNSUPPORTED for a compression this build cannot read, OI_LIMIT when the
+ * decompressed size is over the file's allocation cap. A compressed section is
+ * decompressed on the first call (a write to the handle, like a lazy table). */
+OI_API oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size);
+
 /* Accessors by index (build the table if needed; NULL when out of range). */
 OI_API size_t oi_export_count(oi_file *f);
 OI_API const oi_export *oi_export_at(oi_file *f, size_t i);
@@ -396,6 +414,116 @@ OI_API oi_status oi_lookup(oi_file *f, const char *name, const char *version,
 
 /* Convenience: the export or NULL. The record lives until oi_close. */
 OI_API const oi_export *oi_find_export(oi_file *f, const char *name, const char *version);
+
+
+/* ------------------------------------------------------------ checks
+ * `objinspect check`: a table of named checks run on the model (never on
+ * file bytes), under a policy. Every result names its check, carries a
+ * verdict and one line of evidence. See README, "objinspect check". */
+
+typedef enum oi_verdict {
+    OI_VERDICT_PASS = 0,
+    OI_VERDICT_FAIL,
+    OI_VERDICT_NA,            /* does not apply to this file (or the policy sets no rule) */
+    OI_VERDICT_UNAVAILABLE    /* the facts it needs are not available */
+} oi_verdict;
+
+typedef enum oi_severity {
+    OI_SEV_OFF = 0,           /* not run */
+    OI_SEV_WARNING,           /* a failure is reported but does not fail the run */
+    OI_SEV_ERROR              /* a failure fails the run (exit code 1) */
+} oi_severity;
+
+typedef struct oi_check_def {
+    const char *id;           /* "elf.relro", "exports.forbidden", ... */
+    const char *group;        /* "exports", "floor", "hardening", "consistency", "imports" */
+    const char *description;  /* one line */
+    oi_format format;         /* OI_FORMAT_UNKNOWN: every format */
+    oi_severity default_severity;  /* in the default profile */
+} oi_check_def;
+
+OI_API const char *oi_verdict_name(oi_verdict v);     /* "pass", "fail", "n/a", "unavailable" */
+OI_API const char *oi_severity_name(oi_severity v);   /* "off", "warning", "error" */
+
+/* The check table, in a fixed order (SARIF rule indexes follow it). */
+OI_API size_t oi_check_def_count(void);
+OI_API const oi_check_def *oi_check_def_at(size_t i);
+
+typedef struct oi_policy oi_policy;
+
+/* Parse a policy (the format is in the README). text == NULL gives the
+ * default profile. On a syntax error err->message names the line. */
+OI_API oi_status oi_policy_parse(const char *text, size_t len, const char *name,
+                                 oi_policy **out, oi_error *err);
+OI_API void oi_policy_free(oi_policy *p);
+/* The severity the policy gives check i of the table. */
+OI_API oi_severity oi_policy_severity(const oi_policy *p, size_t i);
+/* The sysroot that imports are resolved against (--root); NULL: none. */
+OI_API oi_status oi_policy_set_root(oi_policy *p, const char *root);
+
+typedef struct oi_check_result {
+    const oi_check_def *def;
+    size_t index;             /* index of def in the check table */
+    oi_verdict verdict;
+    oi_severity severity;     /* from the policy */
+    const char *evidence;     /* one line, owned by the report */
+} oi_check_result;
+
+typedef struct oi_check_report oi_check_report;
+
+/* Run every check of the policy that applies to f's format. The report is
+ * the caller's (oi_check_report_free) and does not point into f. A table
+ * that fails to build (strict mode) makes the checks that need it
+ * "unavailable" and oi_check_report_status() returns its status. */
+OI_API oi_status oi_check_run(oi_file *f, const oi_policy *p, oi_check_report **out);
+OI_API size_t oi_check_report_count(const oi_check_report *r);
+OI_API const oi_check_result *oi_check_report_at(const oi_check_report *r, size_t i);
+/* OI_OK, or the first error status met while reading the file's tables. */
+OI_API oi_status oi_check_report_status(const oi_check_report *r);
+/* True when a check of severity error failed. */
+OI_API bool oi_check_report_failed(const oi_check_report *r);
+OI_API void oi_check_report_free(oi_check_report *r);
+
+/* ------------------------------------------------------------ diff
+ * `objinspect diff`: the exported ABI surface of two files, symbol by
+ * symbol. The status is a bitmask, as abidiff's: */
+#define OI_DIFF_ABI_CHANGE        4u   /* some change (abidiff's ABIDIFF_ABI_CHANGE) */
+#define OI_DIFF_ABI_INCOMPATIBLE  8u   /* an incompatible one (ABIDIFF_ABI_INCOMPATIBLE_CHANGE) */
+
+typedef enum oi_change_kind {
+    OI_CHANGE_REMOVED = 0,    /* an export is gone */
+    OI_CHANGE_ADDED,          /* a new export */
+    OI_CHANGE_VERSION,        /* same name, another version (ELF) */
+    OI_CHANGE_VERSION_DEFAULT,/* default (@@) became hidden (@) or back */
+    OI_CHANGE_VISIBILITY,
+    OI_CHANGE_BINDING,
+    OI_CHANGE_KIND,
+    OI_CHANGE_SIZE,           /* the size of a data object */
+    OI_CHANGE_CALLCONV,
+    OI_CHANGE_ORDINAL,        /* PE */
+    OI_CHANGE_FORWARDER,      /* PE forwarder, Mach-O re-export */
+    OI_CHANGE_COUNT
+} oi_change_kind;
+
+OI_API const char *oi_change_kind_name(oi_change_kind k);  /* "removed", "added", ... */
+
+typedef struct oi_change {
+    oi_change_kind kind;
+    bool incompatible;
+    const char *name;         /* the export's name, or "#N" for a nameless one */
+    const oi_export *old_exp; /* NULL when added; lives until oi_close of the old file */
+    const oi_export *new_exp; /* NULL when removed; lives until oi_close of the new file */
+    const char *detail;       /* one line, e.g. "VERS_1 -> VERS_2"; owned by the diff */
+} oi_change;
+
+typedef struct oi_diff oi_diff;
+
+OI_API oi_status oi_diff_exports(oi_file *old_file, oi_file *new_file, oi_diff **out);
+OI_API size_t oi_diff_count(const oi_diff *d);
+OI_API const oi_change *oi_diff_at(const oi_diff *d, size_t i);
+/* 0, or OI_DIFF_ABI_CHANGE, with OI_DIFF_ABI_INCOMPATIBLE when one is. */
+OI_API unsigned oi_diff_status(const oi_diff *d);
+OI_API void oi_diff_free(oi_diff *d);
 
 #ifdef __cplusplus
 }

@@ -419,6 +419,33 @@ TABLE_API(oi_imports, oi_import, OI_T_IMPORTS)
 TABLE_API(oi_dependencies, oi_dependency, OI_T_DEPS)
 TABLE_API(oi_properties, oi_property, OI_T_PROPS)
 
+oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size)
+{
+    if (!f || !data || !size)
+        return OI_ARG;
+    *data = NULL;
+    *size = 0;
+    const oi_section *s;
+    size_t n;
+    oi_status st = oi_sections(f, &s, &n);
+    if (st != OI_OK)
+        return st;
+    if (i >= n)
+        return OI_ARG;
+    oi_view v;
+    if (f->ops->section_data) {
+        st = f->ops->section_data(f, i, &v);
+    } else if (!oi_view_sub(f->data, s[i].offset, s[i].file_size, &v)) {
+        st = OI_ERROR(f, OI_TRUNCATED, s[i].offset, "section",
+                      "section %zu runs past the end of the file", i);
+    }
+    if (st == OI_OK) {
+        *data = v.p;
+        *size = v.n;
+    }
+    return st;
+}
+
 #define INDEX_API(count_fn, at_fn, type, t)                               \
     size_t count_fn(oi_file *f)                                           \
     {                                                                     \

@@ -43,6 +43,12 @@ int cli_parse(cli *c, int argc, char **argv, int first, cli_extra_fn extra, void
             c->po.arch = argv[i];
         } else if (strncmp(a, "--arch=", 7) == 0) {
             c->po.arch = a + 7;
+        } else if (strcmp(a, "--debug-dir") == 0) {
+            if (++i >= argc)
+                return cli_usage_error("%s needs an argument", a);
+            c->debug_dir = argv[i];
+        } else if (strncmp(a, "--debug-dir=", 12) == 0) {
+            c->debug_dir = a + 12;
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_print_help();
             return EXIT_OK;
@@ -115,7 +121,7 @@ bool cli_report_first_error(oi_file *f)
 
 oi_file *cli_open(const cli *c, const char *path, oi_file **view)
 {
-    oi_options opt = { .permissive = !c->strict };
+    oi_options opt = { .permissive = !c->strict, .debug_dir = c->debug_dir };
     oi_file *f;
     oi_error err;
     *view = NULL;

@@ -22,6 +22,7 @@ typedef struct cli {
     bool strict;              /* --strict */
     const char **args;        /* positional arguments (files, names) */
     int nargs;
+    const char *debug_dir;    /* --debug-dir: separate ELF debug files (NULL: default) */
 } cli;
 
 /* A command-specific option handler: given argv[*i] (an option that is not
@@ -64,5 +65,7 @@ void cli_print_help(void);
 int cmd_summary(int argc, char **argv);    /* cmd_show.c: no subcommand */
 int cmd_table(int argc, char **argv);      /* cmd_show.c: exports, imports, ... */
 int cmd_resolve(int argc, char **argv);    /* cmd_resolve.c */
+int cmd_check(int argc, char **argv);      /* cmd_check.c */
+int cmd_diff(int argc, char **argv);       /* cmd_diff.c */
 
 #endif

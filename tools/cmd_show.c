@@ -106,6 +106,11 @@ static void list_table(oi_file *f, void *ctxp)
                 json_uint(j, "section", s[i].section);
                 json_str(j, "version", s[i].version);
                 json_bool(j, "version_default", s[i].version ? s[i].version_default : false);
+                json_begin_array(j, "raw");
+                json_uint(j, NULL, s[i].raw.a);
+                json_uint(j, NULL, s[i].raw.b);
+                json_uint(j, NULL, s[i].raw.c);
+                json_end_array(j);
                 json_end_object(j);
                 continue;
             }
@@ -134,6 +139,8 @@ static void list_table(oi_file *f, void *ctxp)
                 json_uint(j, "file_size", s[i].file_size);
                 json_uint(j, "type", s[i].type_raw);
                 json_uint(j, "flags", s[i].flags_raw);
+                json_str(j, "compression", s[i].compression);
+                json_uint(j, "uncompressed_size", s[i].uncompressed_size);
                 json_end_object(j);
                 continue;
             }

@@ -18,6 +18,8 @@ static const cli_command commands[] = {
     { "sections", "sections [OPTIONS] FILE...", cmd_table },
     { "deps", "deps [OPTIONS] FILE...", cmd_table },
     { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL... (- reads names from stdin)", cmd_resolve },
+    { "check", "check [--policy FILE] [--root DIR] [-j N] [--json|--sarif|--junit] [-q|-v] [--list] ARTIFACT_OR_DIR...", cmd_check },
+    { "diff", "diff [--json|--sarif|--junit] [--arch NAME] OLD NEW", cmd_diff },
 };
 
 void cli_print_help(void)
@@ -32,6 +34,8 @@ void cli_print_help(void)
           "  --arch NAME      only this slice of a fat Mach-O file (arm64, x86_64, ...)\n"
           "  --explain        resolve: print each step the lookup takes\n"
           "  --strict         fail on the first malformed structure\n"
+          "  --debug-dir DIR  ELF: look for separate debug files (.build-id/, debuglink)\n"
+          "                   in DIR (default /usr/lib/debug; \"\" to not look)\n"
           "  -h, --help       this text\n"
           "  --version        the version\n"
           "\n"

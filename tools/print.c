@@ -235,6 +235,11 @@ void print_export_json(json *j, const char *key, const oi_export *e)
     json_uint(j, NULL, e->raw.b);
     json_uint(j, NULL, e->raw.c);
     json_end_array(j);
+    if (e->code_address)
+        json_uint(j, "code_address", e->code_address);
+    else
+        json_null(j, "code_address");
+    json_uint(j, "local_entry", e->local_entry);
     json_end_object(j);
 }
 

@@ -101,6 +101,8 @@ struct oi_format_ops {
     oi_status (*lookup)(oi_file *f, const char *name, const char *version,
                         oi_explain_fn explain, void *ctx, oi_lookup_result *res);
     void (*close)(oi_file *f);
+    /* the content of section i of the section table (NULL: the raw bytes) */
+    oi_status (*section_data)(oi_file *f, size_t i, oi_view *out);
 };
 
 /* Probe in dispatch order; NULL when no format recognises v. */

@@ -13,8 +13,10 @@ elf_machine() {
     case "$1" in
         *X86-64*) echo x86_64 ;; *80386*) echo i386 ;; *AArch64*) echo aarch64 ;;
         ARM) echo arm ;; *RISC-V*) echo riscv64 ;; *PowerPC64*) echo ppc64 ;;
-        PowerPC) echo ppc ;; *S/390*) echo s390x ;; *MIPS*) echo mips ;;
-        *SPARC*v9*) echo sparc64 ;; *) echo "?$1" ;;
+        PowerPC) echo ppc ;; *S/390*) echo s390x ;;
+        # readelf names MIPS the same in both classes; ELF64 MIPS is "mips64"
+        *MIPS*) [ "$2" = ELF64 ] && echo mips64 || echo mips ;;
+        *SPARC*v9*|*Sparc\ v9*) echo sparc64 ;; *) echo "?$1" ;;
     esac
 }
 elf_type() {
@@ -33,7 +35,7 @@ for f in "$FIX"/elf/*.so "$FIX"/elf/*.o "$FIX"/elf/main-gcc; do
     expect_eq "elf $n class" "$(jget "$TMP/j" class)" "$c"
     case "$(rh "$f" Data)" in *little*) e=little ;; *big*) e=big ;; *) e=? ;; esac
     expect_eq "elf $n endian" "$(jget "$TMP/j" endian)" "$e"
-    expect_eq "elf $n machine" "$(jget "$TMP/j" machine)" "$(elf_machine "$(rh "$f" Machine)")"
+    expect_eq "elf $n machine" "$(jget "$TMP/j" machine)" "$(elf_machine "$(rh "$f" Machine)" "$(rh "$f" Class)")"
     expect_eq "elf $n type" "$(jget "$TMP/j" type)" "$(elf_type "$(rh "$f" Type)")"
     ep=$(rh "$f" "Entry point address")
     if [ "$ep" = 0x0 ]; then
