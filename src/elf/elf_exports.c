@@ -197,7 +197,7 @@ oi_status oelf_build_exports(oi_file *f)
     /* the symbol index of each export, for the hash-table check */
     size_t *idx = NULL;
     bool check = dynamic && (p->gnu.present || p->sysv.present);
-    if (check && !(idx = malloc(t->count * sizeof *idx)))
+    if (check && !(idx = oi_arena_calloc_charged(f->mem, t->count, sizeof *idx)))
         return OI_NOMEM;
     for (size_t i = 1; i < t->count; i++) {
         GElf_Sym s;
@@ -208,7 +208,7 @@ oi_status oelf_build_exports(oi_file *f)
             continue;
         oi_export *e = oi_model_export(f);
         if (!e) {
-            free(idx);
+            oi_arena_free_charged(f->mem, idx, t->count * sizeof *idx);
             return OI_NOMEM;
         }
         if (check)
@@ -220,6 +220,6 @@ oi_status oelf_build_exports(oi_file *f)
     /* the table the loader uses: GNU when there is one (hashing every name
      * is most of the cost, so the SysV table beside it is not checked) */
     st = check ? oelf_check_hash_table(f, p->gnu.present, ex, nex, idx) : OI_OK;
-    free(idx);
+    oi_arena_free_charged(f->mem, idx, t->count * sizeof *idx);
     return st;
 }
