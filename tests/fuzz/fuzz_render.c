@@ -2,7 +2,8 @@
  * Fuzz target: rendering. The input is written to a memory file and the
  * CLI itself (the tools/ objects, linked in, main renamed objinspect_main) runs on
  * it in every output mode: the summary, --all, --json, --strict, each table
- * command in text and JSON, resolve (with --explain and --json) and --arch.
+ * command in text and JSON, resolve (with --explain and --json), --arch,
+ * check (text, JSON, SARIF, JUnit) and diff of the file with itself.
  * The output is captured and checked: no terminal control byte and only
  * valid UTF-8 may get through the escaping, and every --json line must be
  * one well-formed JSON value. Then it is thrown away.
@@ -268,12 +269,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         { "exports", "FILE" }, { "imports", "FILE" }, { "symbols", "FILE" },
         { "sections", "FILE" }, { "deps", "FILE" }, { "exports", "--strict", "FILE" },
         { "resolve", "FILE", "#0" }, { "resolve", "--explain", "FILE", "objinspect_no_such_name" },
+        { "check", "-j", "1", "FILE" }, { "check", "-j", "1", "--junit", "FILE" },
+        { "diff", "FILE", "FILE" },
     };
     static const char *const json_modes[][6] = {
         { "--json", "FILE" }, { "--json", "--all", "FILE" }, { "--json", "--strict", "FILE" },
         { "exports", "--json", "FILE" }, { "imports", "--json", "FILE" },
         { "symbols", "--json", "FILE" }, { "sections", "--json", "FILE" },
         { "deps", "--json", "FILE" }, { "resolve", "--json", "FILE", "#0" },
+        { "check", "-j", "1", "--json", "FILE" }, { "check", "-j", "1", "--sarif", "FILE" },
+        { "diff", "--json", "FILE", "FILE" },
     };
     for (size_t i = 0; i < sizeof text_modes / sizeof text_modes[0]; i++)
         run_cli(text_modes[i], false);
