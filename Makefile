@@ -36,6 +36,9 @@ ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) $(CFLAGS)
              -fPIC -fvisibility=hidden $(INC) $(PKG_CFLAGS)
 INC      := -Iinclude -Isrc
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+# libiberty (libiberty-dev; its libiberty.a is built with -fPIC on Debian, so it
+# links into the shared library too) demangles Itanium C++, Rust and D.
+PKG_LIBS += -liberty
 
 LIB_SRC  := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -96,6 +99,8 @@ RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev libzstd-dev
 TEST_PKGS := $(RUN_PKGS) libcmocka-dev binutils elfutils clang lld llvm lld-16 llvm-16 \
              gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3 time \
              checksec abigail-tools python3-jsonschema
+RUN_PKGS  += libiberty-dev
+TEST_PKGS += libiberty-dev
 deps:
 	@sh tools/install-deps.sh $(RUN_PKGS)
 deps-test:

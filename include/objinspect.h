@@ -145,6 +145,9 @@ typedef enum oi_callconv {
     OI_CC_S390X,
     OI_CC_SPARC64,
     OI_CC_SWIFTCALL,
+    OI_CC_RUST,           /* the unstable Rust ABI: not callable through an FFI */
+    OI_CC_SPARC,          /* SPARC V8 (32-bit) System V */
+    OI_CC_GO,             /* Go's own ABI (ABI0 / ABIInternal): not callable from C */
     OI_CC_COUNT
 } oi_callconv;
 
@@ -201,6 +204,12 @@ typedef struct oi_file_info {
     uint32_t nsegments;       /* program headers, load-command segments */
     uint32_t ncommands;       /* Mach-O load commands; 0 elsewhere */
     const char *soname;       /* DT_SONAME, PE export-directory name, LC_ID_DYLIB */
+    /* ARM ELF: Tag_ABI_VFP_args from the "aeabi" subsection of .ARM.attributes
+     * (0 base AAPCS, 1 VFP registers, 2 toolchain-specific, 3 compatible with
+     * both), filled by the ELF parser when has_arm_vfp_args is true. The
+     * calling-convention rules use it when e_flags say neither hard nor soft. */
+    bool has_arm_vfp_args;
+    uint8_t arm_vfp_args;
 } oi_file_info;
 
 typedef struct oi_section {
@@ -259,7 +268,16 @@ typedef struct oi_export {
                                  function descriptor at `address`), else 0 */
     uint32_t local_entry;     /* ppc64 ELFv2: bytes from the global to the local entry
                                  point (st_other bits 5-7), else 0 */
+    uint32_t abi_flags;       /* OI_ABIF_*: what the calling-convention rules proved */
 } oi_export;
+
+/* oi_export.abi_flags */
+#define OI_ABIF_MEMBER   0x01u  /* a C++ non-static member function: takes `this` */
+#define OI_ABIF_STATIC   0x02u  /* a C++ static member function (no `this`) */
+#define OI_ABIF_VIRTUAL  0x04u  /* a C++ virtual member function */
+#define OI_ABIF_THUNK    0x08u  /* an adjustor, vtordisp or ARM64EC entry/exit thunk */
+#define OI_ABIF_DATA     0x10u  /* the mangled name says it is a variable, not a function */
+#define OI_ABIF_SPECIAL  0x20u  /* compiler-made: vftable, RTTI, guard variable, ... */
 
 typedef struct oi_import {
     const char *name;         /* NULL for an import by ordinal */
@@ -415,6 +433,171 @@ OI_API oi_status oi_lookup(oi_file *f, const char *name, const char *version,
 /* Convenience: the export or NULL. The record lives until oi_close. */
 OI_API const oi_export *oi_find_export(oi_file *f, const char *name, const char *version);
 
+/* Lookup flags for oi_lookup_ex (ELF; the other formats ignore them). */
+enum {
+    /* The version rules of a relocation, not of dlsym (glibc check_match
+     * without DL_LOOKUP_RETURN_NEWEST): an unversioned name binds an
+     * unversioned definition or the oldest version (index 2, hidden or not)
+     * first, else the one non-hidden later version; a versioned name also
+     * binds a non-hidden unversioned definition. */
+    OI_LOOKUP_RELOCATION = 1u << 0,
+    /* An undefined symbol that has a value (the canonical PLT entry of an
+     * executable) is a definition, as for every relocation that is not a
+     * PLT slot. */
+    OI_LOOKUP_PLT_ADDRESS = 1u << 1
+};
+
+/* oi_lookup with flags (OI_LOOKUP_*). oi_lookup(...) is oi_lookup_ex(..., 0, ...). */
+OI_API oi_status oi_lookup_ex(oi_file *f, const char *name, const char *version,
+                              unsigned flags, oi_explain_fn explain, void *ctx,
+                              oi_lookup_result *res);
+
+/* ------------------------------------------------------------ relocations
+ * The dynamic relocations that name a symbol: what the loader looks up when
+ * it relocates the file (ELF DT_RELA, DT_REL and DT_JMPREL; empty for the
+ * other formats, whose imports say it all). */
+
+typedef enum oi_reloc_class {
+    OI_RELOC_DATA = 0,   /* an address or value: any definition, even an
+                            executable's canonical PLT entry */
+    OI_RELOC_PLT,        /* a PLT slot (and what glibc classes with it: the
+                            TLS module and offset types): never an undefined
+                            symbol's PLT entry */
+    OI_RELOC_COPY        /* a copy relocation: the executable is skipped */
+} oi_reloc_class;
+
+OI_API const char *oi_reloc_class_name(oi_reloc_class v);
+
+typedef struct oi_reloc {
+    uint64_t offset;          /* r_offset */
+    uint32_t type;            /* r_type, machine-specific */
+    oi_reloc_class cls;
+    uint32_t symbol;          /* the dynamic symbol's index (never 0) */
+    const char *name;         /* the symbol's name */
+    const char *version;      /* the version its versym names (verneed or a
+                                 non-base verdef), NULL when none */
+    const char *library;      /* verneed: the library that must define that
+                                 version, else NULL */
+    bool defined;             /* the symbol is defined in this file */
+    bool weak;                /* STB_WEAK */
+    bool local;               /* the loader needs no lookup: STB_LOCAL, or
+                                 hidden / internal visibility */
+    oi_visibility visibility;
+    int64_t addend;           /* r_addend (0 for REL) */
+    oi_raw raw;               /* st_info, st_other, versym (0xffffffff if none) */
+} oi_reloc;
+
+OI_API oi_status oi_relocations(oi_file *f, const oi_reloc **out, size_t *n);
+
+/* ------------------------------------------------------------ binding
+ * A static `ldd -r`: the dependency closure found as the platform loader
+ * finds it, and every import bound to its provider in the loader's order,
+ * forwarder and re-export chains followed to the final definition. Nothing
+ * is run. See README, "bind". */
+
+typedef struct oi_bind oi_bind;
+
+typedef struct oi_bind_options {
+    const char *root;          /* sysroot: absolute paths the loader would use are
+                                  read under it (NULL or "" = the host's /) */
+    const char *const *dirs;   /* -L: extra directories (host paths). ELF: searched
+                                  where LD_LIBRARY_PATH is; PE: after the system
+                                  directories, as PATH; Mach-O: as
+                                  DYLD_FALLBACK_LIBRARY_PATH */
+    size_t ndirs;
+    const char *library_path;  /* ELF: an LD_LIBRARY_PATH (colon-separated, under root) */
+    const char *platform;      /* ELF $PLATFORM; NULL = the machine's AT_PLATFORM name */
+    const char *lib;           /* ELF $LIB; NULL = "lib/<multiarch triplet>" (Debian) */
+    const char *apiset_schema; /* PE: a text file of "api-set-name = host.dll" lines */
+    const char *arch;          /* a fat root: the slice to use (NULL = the first) */
+    size_t max_objects;        /* cap on the closure; 0 = 4096 */
+    unsigned max_chain;        /* cap on forwarder / re-export steps; 0 = 32 */
+    oi_options open;           /* how each file is opened */
+} oi_bind_options;
+
+/* One object of the closure, in the loader's order (ELF: the global scope). */
+typedef struct oi_bind_object {
+    const char *name;          /* as it was asked for (DT_NEEDED, DLL name, install
+                                  name); the path given for the root */
+    const char *path;          /* the file it was found as; NULL when missing */
+    const char *found_by;      /* "root", "interp", "rpath", "ld_library_path",
+                                  "runpath", "ld.so.conf", "default", "path",
+                                  "app-dir", "system32", "syswow64", "system",
+                                  "windows", "-L", "apiset", "@rpath",
+                                  "@loader_path", "@executable_path", "install-name",
+                                  "fallback", or NULL when missing */
+    oi_file *file;             /* the opened file (the slice of a fat file); NULL
+                                  when missing. It belongs to the oi_bind. */
+    size_t loader;             /* the object that first needed it; SIZE_MAX for the root */
+    oi_dep_kind kind;          /* how that object refers to it */
+    bool missing;              /* no file found */
+    bool in_scope;             /* ELF: in the global lookup scope */
+    bool forwarded;            /* PE: loaded only because a forwarder names it */
+    bool apiset;               /* PE: an API-set name (api-ms-win-*, ext-ms-*) */
+    const char *apiset_host;   /* the DLL the schema maps it to, else NULL */
+    unsigned depth;            /* 0 for the root, then breadth-first levels */
+} oi_bind_object;
+
+typedef enum oi_bind_state {
+    OI_BOUND = 0,              /* provider and final definition found */
+    OI_WEAK_UNBOUND,           /* a weak reference with no definition: allowed */
+    OI_UNRESOLVED,             /* no definition where the loader looks */
+    OI_NO_LIBRARY,             /* the library the import names was not found */
+    OI_CHAIN_LOOP,             /* a forwarder / re-export chain loops */
+    OI_CHAIN_TOO_DEEP          /* the chain is longer than max_chain */
+} oi_bind_state;
+
+OI_API const char *oi_bind_state_name(oi_bind_state v);
+
+typedef struct oi_bind_import {
+    size_t importer;           /* object index of the file that imports */
+    const char *name;          /* NULL for an import by ordinal */
+    int64_t ordinal;           /* PE ordinal, else -1 */
+    const char *version;       /* ELF: the version asked for, else NULL */
+    const char *library;       /* the library the import names (PE DLL, Mach-O
+                                  install name or special ordinal), else NULL */
+    const char *how;           /* ELF: "data", "plt", "copy"; PE "import", "delay",
+                                  "forwarder" (an export of the root); Mach-O
+                                  "two-level", "flat", "weak", "self", "main" */
+    bool weak;                 /* the reference may stay unbound */
+    bool delay;                /* PE delay-load */
+    oi_bind_state state;
+    size_t provider;           /* the object whose lookup answered; SIZE_MAX if none */
+    const char *provider_version; /* ELF: the definition's version, else NULL */
+    size_t final;              /* the object holding the final definition */
+    const char *final_name;    /* after chains (NULL when by ordinal) */
+    int64_t final_ordinal;
+    oi_kind final_kind;
+    uint64_t address;          /* the final definition's address in its own
+                                  object (ELF st_value, PE RVA, Mach-O address) */
+    unsigned chain;            /* forwarder / re-export steps followed */
+    bool interposed;           /* ELF: defined in the importer, bound elsewhere */
+    const char *note;          /* why it is not bound, or a loop's path; else NULL */
+} oi_bind_import;
+
+/* Open path and everything it needs, and bind. On failure *out is NULL and
+ * err says why (the root could not be opened). Problems in the closure
+ * (missing libraries, unresolved imports, loops, caps) are results, not
+ * failures. */
+OI_API oi_status oi_bind_open(const char *path, const oi_bind_options *opt, oi_bind **out,
+                              oi_error *err);
+OI_API void oi_bind_close(oi_bind *b);
+
+OI_API size_t oi_bind_object_count(const oi_bind *b);
+OI_API const oi_bind_object *oi_bind_object_at(const oi_bind *b, size_t i);
+OI_API size_t oi_bind_import_count(const oi_bind *b);
+OI_API const oi_bind_import *oi_bind_import_at(const oi_bind *b, size_t i);
+/* Notes on the search (candidates skipped, caps reached, unreadable files,
+ * schema lines ignored), as diagnostics; warnings unless the root failed. */
+OI_API size_t oi_bind_diag_count(const oi_bind *b);
+OI_API const oi_diag *oi_bind_diag_at(const oi_bind *b, size_t i);
+/* Counts: bindings that are not bound and not allowed to stay unbound,
+ * and needed libraries that are missing (weak and delay-load ones excluded). */
+OI_API size_t oi_bind_unresolved(const oi_bind *b);
+OI_API size_t oi_bind_missing(const oi_bind *b);
+/* ELF: versions an object needs that its library does not define (ld.so's
+ * "version `V' not found"; each is also a "bind/version" diagnostic). */
+OI_API size_t oi_bind_missing_versions(const oi_bind *b);
 
 /* ------------------------------------------------------------ checks
  * `objinspect check`: a table of named checks run on the model (never on
@@ -524,6 +707,39 @@ OI_API const oi_change *oi_diff_at(const oi_diff *d, size_t i);
 /* 0, or OI_DIFF_ABI_CHANGE, with OI_DIFF_ABI_INCOMPATIBLE when one is. */
 OI_API unsigned oi_diff_status(const oi_diff *d);
 OI_API void oi_diff_free(oi_diff *d);
+/* ------------------------------------------------------------ abi
+ * Demangling, language and plugin tags (src/abi). Nothing here is computed
+ * when a table is built: demangle only what you print. */
+
+/* The demangled form of an export's name: Itanium C++, Rust (legacy and
+ * v0) and D through libiberty, MSVC C++ through objinspect's own demangler
+ * (Mach-O's extra leading underscore is removed first). Swift names are
+ * recognised (lang "swift") but not demangled. Returns a string in f's
+ * arena, valid until oi_close, or NULL when the name is not mangled or does
+ * not demangle. Each call demangles again: keep the result if you need it
+ * twice. */
+OI_API const char *oi_demangle(oi_file *f, const oi_export *e);
+/* The same for any symbol name (no format adjustment). Both allocate from
+ * f's arena, so they are not for a handle shared between threads: there,
+ * use oi_demangle_to. */
+OI_API const char *oi_demangle_name(oi_file *f, const char *name);
+/* Without a file: write the demangled name into buf (always NUL-terminated
+ * when size > 0, truncated if needed). Returns the full length of the
+ * demangled text, or 0 when name is not mangled or does not demangle. */
+OI_API size_t oi_demangle_to(const char *name, char *buf, size_t size);
+
+/* The language an export name is written in, from its shape alone:
+ * "c", "c++", "rust", "swift", "objc", "d", "go", or NULL. This is the
+ * rule that fills oi_export.lang. */
+OI_API const char *oi_lang_of_name(oi_format format, const char *name);
+
+/* Per-file ABI tags as key/value text, built on first call (it reads the
+ * export and import tables): "languages" (comma-separated, most exports
+ * first), "plugin" (cpython, node-api, jni, lua, ruby, windows-dll,
+ * com-server, ...), "cpython_init", "cpython_module", "cpython_abi" and
+ * "cpython_abi_source", and "problem" lines such as a PyInit_<name> that
+ * does not match the file's module name. See the README, "ABI tags". */
+OI_API oi_status oi_abi_tags(oi_file *f, const oi_property **out, size_t *n);
 
 #ifdef __cplusplus
 }

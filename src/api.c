@@ -282,6 +282,7 @@ static void close_file(oi_file *f)
     for (int t = 0; t < OI_T_COUNT; t++)
         oi_vec_free(&f->t[t].vec);
     oi_vec_free(&f->diags);
+    oi_vec_free(&f->abi_tags.vec);
     if (f->root != f)
         return;   /* a child lives in the top-level file's arena */
     oi_arena_free(&f->arena);
@@ -357,6 +358,7 @@ static build_fn builder(const oi_file *f, int t)
     case OI_T_IMPORTS: return f->ops->build_imports;
     case OI_T_DEPS: return f->ops->build_deps;
     case OI_T_PROPS: return f->ops->build_props;
+    case OI_T_RELOCS: return f->ops->build_relocs;
     }
     return NULL;
 }
@@ -367,27 +369,26 @@ static const char *const table_name[OI_T_COUNT] = {
     [OI_T_DEPS] = "the dependencies",      [OI_T_PROPS] = "the properties",
 };
 
-/* Build table t once. The first caller builds it under the file's lock;
+/* Build tb once with fn. The first caller builds it under the file's lock;
  * once `built` is set the table never changes, so later callers (on any
- * thread) read it without the lock. */
-static oi_status table(oi_file *f, int t, const void **out, size_t *n)
+ * thread) read it without the lock. A builder asking for its own table
+ * (same thread, lock held) gets what is there so far. */
+static oi_status build_once(oi_file *f, oi_table *tb, build_fn fn, const char *what,
+                            bool exports)
 {
-    oi_table *tb = &f->t[t];
     if (!atomic_load_explicit(&tb->built, memory_order_acquire)) {
         lock(f);
-        /* a builder asking for its own table (same thread, lock held) gets
-         * what is there so far */
         if (!atomic_load_explicit(&tb->built, memory_order_relaxed) && !tb->building) {
             tb->building = true;
-            build_fn fn = builder(f, t);
+            oi_vec_use(&tb->vec, f->mem);
             size_t before = f->diags.n;
             uint64_t errors0 = f->diag_errors_seen;
             uint64_t failed0 = f->mem->nfailed, capped0 = f->mem->ncapped;
             oi_status st = fn ? fn(f) : OI_OK;
             bool alloc_failed = f->mem->nfailed != failed0;
-            st = alloc_status(f, st, failed0, capped0, table_name[t]);
+            st = alloc_status(f, st, failed0, capped0, what);
             st = strict_status(f, st, before, errors0);
-            if (st == OI_OK && t == OI_T_EXPORTS)
+            if (st == OI_OK && exports)
                 oi_abi_annotate_exports(&f->info, tb->vec.items, tb->vec.n);
             /* a record whose allocation failed may be half filled: drop the
              * table; strict mode drops it on any error */
@@ -399,11 +400,26 @@ static oi_status table(oi_file *f, int t, const void **out, size_t *n)
         }
         unlock(f);
     }
+    return tb->status;
+}
+
+oi_status oi_table_once(oi_file *f, oi_table *tb, oi_status (*fn)(oi_file *f), const char *what)
+{
+    return build_once(f, tb, fn, what, false);
+}
+
+void oi_file_lock(const oi_file *f) { lock(f); }
+void oi_file_unlock(const oi_file *f) { unlock(f); }
+
+static oi_status table(oi_file *f, int t, const void **out, size_t *n)
+{
+    oi_table *tb = &f->t[t];
+    oi_status st = build_once(f, tb, builder(f, t), table_name[t], t == OI_T_EXPORTS);
     if (out)
         *out = tb->vec.items;
     if (n)
         *n = tb->vec.n;
-    return tb->status;
+    return st;
 }
 
 #define TABLE_API(fn, type, t)                                            \
@@ -418,6 +434,7 @@ TABLE_API(oi_exports, oi_export, OI_T_EXPORTS)
 TABLE_API(oi_imports, oi_import, OI_T_IMPORTS)
 TABLE_API(oi_dependencies, oi_dependency, OI_T_DEPS)
 TABLE_API(oi_properties, oi_property, OI_T_PROPS)
+TABLE_API(oi_relocations, oi_reloc, OI_T_RELOCS)
 
 oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size)
 {
@@ -477,6 +494,7 @@ oi_status oi_load_all(oi_file *f)
         if (first == OI_OK)
             first = st;
     }
+    oi_abi_tags(f, NULL, NULL);   /* built now too, so the handle is read-only after */
     for (size_t i = 0; i < f->children.n; i++) {
         oi_file *c;
         if (oi_child(f, i, &c) == OI_OK)
@@ -519,14 +537,7 @@ size_t oi_diag_suppressed(const oi_file *f)
 
 /* ---------------------------------------------------------- lookup */
 
-static void say(oi_explain_fn explain, void *ctx, const char *fmt, const char *a)
-{
-    if (explain) {
-        char buf[512];
-        snprintf(buf, sizeof buf, fmt, a);
-        explain(ctx, buf);
-    }
-}
+#define say oi_explain_step
 
 /* The fallback for a format with no lookup structure: a scan of the table. */
 static oi_status scan_lookup(oi_file *f, const char *name, const char *version,
@@ -556,6 +567,12 @@ static oi_status scan_lookup(oi_file *f, const char *name, const char *version,
 oi_status oi_lookup(oi_file *f, const char *name, const char *version,
                     oi_explain_fn explain, void *ctx, oi_lookup_result *res)
 {
+    return oi_lookup_ex(f, name, version, 0, explain, ctx, res);
+}
+
+oi_status oi_lookup_ex(oi_file *f, const char *name, const char *version, unsigned flags,
+                       oi_explain_fn explain, void *ctx, oi_lookup_result *res)
+{
     if (!f || !name || !res)
         return OI_ARG;
     memset(res, 0, sizeof *res);
@@ -568,7 +585,9 @@ oi_status oi_lookup(oi_file *f, const char *name, const char *version,
      * lookup at a time per file */
     lock(f);
     uint64_t failed0 = f->mem->nfailed, capped0 = f->mem->ncapped;
-    oi_status st = f->ops->lookup
+    oi_status st = flags && f->ops->lookup_ex
+                       ? f->ops->lookup_ex(f, name, version, flags, explain, ctx, res)
+                   : f->ops->lookup
                        ? f->ops->lookup(f, name, version, explain, ctx, res)
                        : scan_lookup(f, name, version, explain, ctx, res);
     if (st == OI_OK && !res->found)

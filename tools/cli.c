@@ -33,6 +33,8 @@ int cli_parse(cli *c, int argc, char **argv, int first, cli_extra_fn extra, void
             c->po.json = true;
         } else if (strcmp(a, "--all") == 0) {
             c->po.all = true;
+        } else if (strcmp(a, "-C") == 0 || strcmp(a, "--demangle") == 0) {
+            c->po.demangle = true;
         } else if (strcmp(a, "--explain") == 0) {
             c->explain = true;
         } else if (strcmp(a, "--strict") == 0) {

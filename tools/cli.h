@@ -65,7 +65,10 @@ void cli_print_help(void);
 int cmd_summary(int argc, char **argv);    /* cmd_show.c: no subcommand */
 int cmd_table(int argc, char **argv);      /* cmd_show.c: exports, imports, ... */
 int cmd_resolve(int argc, char **argv);    /* cmd_resolve.c */
+int cmd_bind(int argc, char **argv);       /* cmd_bind.c */
 int cmd_check(int argc, char **argv);      /* cmd_check.c */
 int cmd_diff(int argc, char **argv);       /* cmd_diff.c */
+int cmd_call(int argc, char **argv);       /* cmd_call.c: how to call each export */
+int cmd_demangle(int argc, char **argv);   /* cmd_demangle.c */
 
 #endif

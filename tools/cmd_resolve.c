@@ -58,7 +58,7 @@ static int resolve_one(const cli *c, oi_file *f, const char *query)
             json_str(&j, "kind", oi_kind_name(r.exp.kind));
             json_str(&j, "binding", oi_binding_name(r.exp.binding));
             json_str(&j, "visibility", oi_visibility_name(r.exp.visibility));
-            print_export_json(&j, "export", &r.exp);
+            print_export_json_of(&j, "export", f, &r.exp);
         } else {
             json_null(&j, "address");
             json_null(&j, "size");

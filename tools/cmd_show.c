@@ -14,6 +14,7 @@ typedef struct table_ctx {
     FILE *o;
     const char *cmd;
     json *j;
+    const print_opts *po;
 } table_ctx;
 
 static void list_table(oi_file *f, void *ctxp)
@@ -36,14 +37,14 @@ static void list_table(oi_file *f, void *ctxp)
         oi_exports(f, &e, &n);
         for (size_t i = 0; i < n; i++) {
             if (j) {
-                print_export_json(j, NULL, &e[i]);
+                print_export_json_of(j, NULL, f, &e[i]);
                 continue;
             }
             fprintf(o, "%016" PRIx64 " %-6s %-6s %-9s ", e[i].address, oi_kind_name(e[i].kind),
                     oi_binding_name(e[i].binding), oi_visibility_name(e[i].visibility));
             if (e[i].ordinal >= 0)
                 fprintf(o, "@%" PRId64 " ", e[i].ordinal);
-            out_escaped(o, e[i].name ? e[i].name : "[NONAME]");
+            out_escaped(o, e[i].name ? print_export_name(f, &e[i], tc->po) : "[NONAME]");
             if (e[i].version) {
                 fputs(e[i].version_default ? "@@" : "@", o);
                 out_escaped(o, e[i].version);
@@ -230,7 +231,7 @@ static void table_one(const cli *c, oi_file *view, int k)
 {
     (void)k;
     json j = { .o = stdout };
-    table_ctx tc = { stdout, c->cmd, c->po.json ? &j : NULL };
+    table_ctx tc = { stdout, c->cmd, c->po.json ? &j : NULL, &c->po };
     cli_each_leaf(view, list_table, &tc);
 }
 

@@ -18,8 +18,11 @@ static const cli_command commands[] = {
     { "sections", "sections [OPTIONS] FILE...", cmd_table },
     { "deps", "deps [OPTIONS] FILE...", cmd_table },
     { "resolve", "resolve [OPTIONS] FILE NAME[@VERSION]|#ORDINAL... (- reads names from stdin)", cmd_resolve },
+    { "bind", "bind [OPTIONS] PROGRAM_OR_LIBRARY [--root SYSROOT] [-L DIR]... [--unresolved]", cmd_bind },
     { "check", "check [--policy FILE] [--root DIR] [-j N] [--json|--sarif|--junit] [-q|-v] [--list] ARTIFACT_OR_DIR...", cmd_check },
     { "diff", "diff [--json|--sarif|--junit] [--arch NAME] OLD NEW", cmd_diff },
+    { "call", "call [OPTIONS] [--ffi ctypes|cffi] FILE [NAME...]", cmd_call },
+    { "demangle", "demangle [NAME...]   (names from standard input when none)", cmd_demangle },
 };
 
 void cli_print_help(void)
@@ -31,8 +34,14 @@ void cli_print_help(void)
           "options:\n"
           "  --json           machine-readable output (see README, \"JSON contract\")\n"
           "  --all            list data and TLS exports too, not only functions\n"
+          "  -C, --demangle   show C++, Rust, D and MSVC names demangled\n"
           "  --arch NAME      only this slice of a fat Mach-O file (arm64, x86_64, ...)\n"
           "  --explain        resolve: print each step the lookup takes\n"
+          "  --root DIR       bind: read the loader's absolute paths under this sysroot\n"
+          "  -L DIR           bind: another directory to search (repeatable)\n"
+          "  --library-path P bind: an LD_LIBRARY_PATH (ELF); --platform, --lib: $PLATFORM, $LIB\n"
+          "  --apiset-schema F  bind: PE API-set names, one \"api-set = host.dll\" a line\n"
+          "  --unresolved     bind: list only what does not bind\n"
           "  --strict         fail on the first malformed structure\n"
           "  --debug-dir DIR  ELF: look for separate debug files (.build-id/, debuglink)\n"
           "                   in DIR (default /usr/lib/debug; \"\" to not look)\n"

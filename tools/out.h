@@ -38,12 +38,21 @@ typedef struct print_opts {
     bool json;
     const char *arch; /* fat slice selection */
     bool color;
+    bool demangle;    /* -C: show demangled names in text output */
 } print_opts;
 
 /* The per-file document (summary or JSON). */
 void print_file_text(FILE *o, oi_file *f, const print_opts *po);
 void print_file_json(json *j, oi_file *f, const print_opts *po);
 void print_export_json(json *j, const char *key, const oi_export *e);
+/* The same, with the file it came from (Mach-O names lose their leading
+ * '_' before demangling); f may be NULL. */
+void print_export_json_of(json *j, const char *key, oi_file *f, const oi_export *e);
+/* The name to show for e: demangled with -C (into the file's arena), else
+ * the name itself (NULL for a nameless export). */
+const char *print_export_name(oi_file *f, const oi_export *e, const print_opts *po);
+/* The calling-convention facts of abi_flags as JSON strings. */
+void print_abi_flags_json(json *j, const char *key, uint32_t flags);
 void print_diags_text(FILE *o, oi_file *f);
 
 #endif

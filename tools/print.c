@@ -67,11 +67,16 @@ static void print_exports_text(FILE *o, oi_file *f, const print_opts *po)
         fprintf(o, "  exports: %s\n", oi_status_name(st));
     size_t shown = 0, wname = 4, wver = 0;
     char num[32];
+    /* -C: demangle each shown name once (one array, not one per name) */
+    const char **shown_name = po->demangle && n ? calloc(n, sizeof *shown_name) : NULL;
     for (size_t i = 0; i < n; i++) {
         if (!po->all && !is_function(&e[i]))
             continue;
         shown++;
-        size_t w = e[i].name ? out_escaped_width(e[i].name) : 0;
+        if (shown_name)
+            shown_name[i] = print_export_name(f, &e[i], po);
+        const char *nm = shown_name ? shown_name[i] : e[i].name;
+        size_t w = nm ? out_escaped_width(nm) : 0;
         if (!e[i].name) {
             snprintf(num, sizeof num, "#%" PRId64, e[i].ordinal);
             w = strlen(num);
@@ -90,8 +95,9 @@ static void print_exports_text(FILE *o, oi_file *f, const print_opts *po)
             continue;
         fputs("    ", o);
         if (e[i].name) {
-            out_escaped(o, e[i].name);
-            pad(o, out_escaped_width(e[i].name), wname);
+            const char *nm = shown_name ? shown_name[i] : e[i].name;
+            out_escaped(o, nm);
+            pad(o, out_escaped_width(nm), wname);
         } else {
             snprintf(num, sizeof num, "#%" PRId64, e[i].ordinal);
             fputs(num, o);
@@ -120,6 +126,33 @@ static void print_exports_text(FILE *o, oi_file *f, const print_opts *po)
         }
         fputc('\n', o);
     }
+    free(shown_name);
+}
+
+/* The per-file ABI tags: languages, plugin kind, and problems found. */
+static void print_abi_tags_text(FILE *o, oi_file *f)
+{
+    const oi_property *t;
+    size_t n;
+    oi_abi_tags(f, &t, &n);
+    bool line = false;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(t[i].key, "languages") != 0 && strcmp(t[i].key, "plugin") != 0 &&
+            strcmp(t[i].key, "cpython_abi") != 0)
+            continue;
+        fputs(line ? "   " : "  ", o);
+        fprintf(o, "%s: ", strcmp(t[i].key, "cpython_abi") == 0 ? "python abi" : t[i].key);
+        out_escaped(o, t[i].value);
+        line = true;
+    }
+    if (line)
+        fputc('\n', o);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].key, "problem") == 0) {
+            fputs("  problem: ", o);
+            out_escaped(o, t[i].value);
+            fputc('\n', o);
+        }
 }
 
 void print_file_text(FILE *o, oi_file *f, const print_opts *po)
@@ -194,13 +227,41 @@ void print_file_text(FILE *o, oi_file *f, const print_opts *po)
         }
         fputc('\n', o);
     }
+    print_abi_tags_text(o, f);
     print_exports_text(o, f, po);
     print_diags_text(o, f);
 }
 
 /* ------------------------------------------------------------ JSON */
 
+const char *print_export_name(oi_file *f, const oi_export *e, const print_opts *po)
+{
+    if (!e->name || !po || !po->demangle || !f)
+        return e->name;
+    const char *d = oi_demangle(f, e);
+    return d ? d : e->name;
+}
+
+void print_abi_flags_json(json *j, const char *key, uint32_t flags)
+{
+    static const struct { uint32_t bit; const char *name; } tab[] = {
+        { OI_ABIF_MEMBER, "member" }, { OI_ABIF_STATIC, "static" },
+        { OI_ABIF_VIRTUAL, "virtual" }, { OI_ABIF_THUNK, "thunk" },
+        { OI_ABIF_DATA, "data" }, { OI_ABIF_SPECIAL, "special" },
+    };
+    json_begin_array(j, key);
+    for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+        if (flags & tab[i].bit)
+            json_str(j, NULL, tab[i].name);
+    json_end_array(j);
+}
+
 void print_export_json(json *j, const char *key, const oi_export *e)
+{
+    print_export_json_of(j, key, NULL, e);
+}
+
+void print_export_json_of(json *j, const char *key, oi_file *f, const oi_export *e)
 {
     json_begin_object(j, key);
     json_str(j, "name", e->name);
@@ -227,9 +288,20 @@ void print_export_json(json *j, const char *key, const oi_export *e)
     json_str(j, "callconv_source", oi_ccsource_name(e->callconv_source));
     if (e->callconv_argbytes >= 0)
         json_int(j, "callconv_argbytes", e->callconv_argbytes);
-    json_null(j, "demangled");
+    /* demangled only here, where it is printed */
+    if (f) {
+        json_str(j, "demangled", oi_demangle(f, e));
+    } else {
+        char buf[4096];
+        size_t dn = e->name ? oi_demangle_to(e->name, buf, sizeof buf) : 0;
+        if (dn && dn < sizeof buf)
+            json_str(j, "demangled", buf);
+        else
+            json_null(j, "demangled");
+    }
     json_str(j, "lang", e->lang);
     json_bool(j, "weak", e->weak);
+    print_abi_flags_json(j, "abi_flags", e->abi_flags);
     json_begin_array(j, "raw");
     json_uint(j, NULL, e->raw.a);
     json_uint(j, NULL, e->raw.b);
@@ -380,12 +452,26 @@ void print_file_json(json *j, oi_file *f, const print_opts *po)
 
     print_properties_json(j, f);
 
+    const oi_property *tg;
+    size_t ntg;
+    oi_abi_tags(f, &tg, &ntg);
+    json_begin_object(j, "abi_tags");
+    for (size_t i = 0; i < ntg; i++)
+        if (strcmp(tg[i].key, "problem") != 0)
+            json_str(j, tg[i].key, tg[i].value);
+    json_begin_array(j, "problems");
+    for (size_t i = 0; i < ntg; i++)
+        if (strcmp(tg[i].key, "problem") == 0)
+            json_str(j, NULL, tg[i].value);
+    json_end_array(j);
+    json_end_object(j);
+
     const oi_export *e;
     size_t ne;
     oi_exports(f, &e, &ne);
     json_begin_array(j, "exports");
     for (size_t i = 0; i < ne; i++)
-        print_export_json(j, NULL, &e[i]);
+        print_export_json_of(j, NULL, f, &e[i]);
     json_end_array(j);
 
     const oi_import *im;

@@ -41,7 +41,7 @@ typedef struct oi_table {
 } oi_table;
 
 enum { OI_T_SECTIONS, OI_T_SYMBOLS, OI_T_EXPORTS, OI_T_IMPORTS, OI_T_DEPS,
-       OI_T_PROPS, OI_T_COUNT };
+       OI_T_PROPS, OI_T_RELOCS, OI_T_COUNT };
 
 typedef struct oi_format_ops oi_format_ops;
 
@@ -73,6 +73,7 @@ struct oi_file {
      * child open and lookup; parsers never take it themselves. */
     pthread_mutex_t lock;
     bool lock_ready;
+    oi_table abi_tags;          /* oi_property, built by src/abi on first oi_abi_tags() */
 };
 
 typedef struct oi_child_slot {
@@ -103,6 +104,11 @@ struct oi_format_ops {
     void (*close)(oi_file *f);
     /* the content of section i of the section table (NULL: the raw bytes) */
     oi_status (*section_data)(oi_file *f, size_t i, oi_view *out);
+    /* the dynamic relocations that name a symbol (NULL: none) */
+    oi_status (*build_relocs)(oi_file *f);
+    /* lookup with OI_LOOKUP_* flags (NULL: lookup, the flags ignored) */
+    oi_status (*lookup_ex)(oi_file *f, const char *name, const char *version, unsigned flags,
+                           oi_explain_fn explain, void *ctx, oi_lookup_result *res);
 };
 
 /* Probe in dispatch order; NULL when no format recognises v. */
@@ -116,6 +122,7 @@ oi_symbol *oi_model_symbol(oi_file *f);
 oi_export *oi_model_export(oi_file *f);   /* ordinal=-1, fwd_ordinal=-1, argbytes=-1 */
 oi_import *oi_model_import(oi_file *f);   /* ordinal=-1 */
 oi_dependency *oi_model_dep(oi_file *f);
+oi_reloc *oi_model_reloc(oi_file *f);
 bool oi_model_prop(oi_file *f, const char *key, const char *value);
 /* Reserve room for n records of table t (a hint; the table still grows). */
 bool oi_model_reserve(oi_file *f, int t, size_t n);
@@ -212,6 +219,21 @@ static inline bool oi_bitset_test_set(uint8_t *bits, uint64_t i)
     bits[i >> 3] |= m;
     return was;
 }
+/* ---- lazily built tables outside the six of the API (e.g. src/abi's tags)
+ * Build tb once with fn, as the API builds its own tables: under the file's
+ * lock (so the first use from several threads at once is safe), with any
+ * allocation failure during fn turned into OI_NOMEM/OI_LIMIT and strict
+ * mode applied; later calls return its status without the lock. */
+oi_status oi_table_once(oi_file *f, oi_table *tb, oi_status (*fn)(oi_file *f), const char *what);
+/* The file's lock (recursive, shared with its slices and members), for
+ * code below the API that keeps lazy state of its own. */
+void oi_file_lock(const oi_file *f);
+void oi_file_unlock(const oi_file *f);
+
+/* One step of a lookup, for --explain: formats the step and hands it to
+ * explain; does nothing (and formats nothing) when explain is NULL. */
+void oi_explain_step(oi_explain_fn explain, void *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* The offset of p inside f's bytes, for messages. */
 static inline uint64_t oi_file_off(const oi_file *f, const void *p)

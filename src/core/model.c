@@ -54,6 +54,7 @@ static const size_t record_size[OI_T_COUNT] = {
     [OI_T_SECTIONS] = sizeof(oi_section), [OI_T_SYMBOLS] = sizeof(oi_symbol),
     [OI_T_EXPORTS] = sizeof(oi_export),   [OI_T_IMPORTS] = sizeof(oi_import),
     [OI_T_DEPS] = sizeof(oi_dependency),  [OI_T_PROPS] = sizeof(oi_property),
+    [OI_T_RELOCS] = sizeof(oi_reloc),
 };
 
 bool oi_model_reserve(oi_file *f, int t, size_t n)
@@ -70,6 +71,7 @@ bool oi_model_reserve(oi_file *f, int t, size_t n)
 oi_section *oi_model_section(oi_file *f) { return oi_vec_push(&f->t[OI_T_SECTIONS].vec, sizeof(oi_section)); }
 oi_symbol *oi_model_symbol(oi_file *f) { return oi_vec_push(&f->t[OI_T_SYMBOLS].vec, sizeof(oi_symbol)); }
 oi_dependency *oi_model_dep(oi_file *f) { return oi_vec_push(&f->t[OI_T_DEPS].vec, sizeof(oi_dependency)); }
+oi_reloc *oi_model_reloc(oi_file *f) { return oi_vec_push(&f->t[OI_T_RELOCS].vec, sizeof(oi_reloc)); }
 
 oi_export *oi_model_export(oi_file *f)
 {
@@ -201,4 +203,16 @@ uint8_t *oi_bitset_new(oi_file *f, uint64_t nbits)
         return NULL;
     }
     return oi_arena_alloc(f->mem, (size_t)((nbits + 7) / 8));
+}
+
+void oi_explain_step(oi_explain_fn explain, void *ctx, const char *fmt, ...)
+{
+    if (!explain)
+        return;
+    char buf[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    explain(ctx, buf);
 }

@@ -40,10 +40,15 @@ NAME_TABLE(oi_callconv_name, oi_callconv, OI_CC_COUNT - 1,
            "riscv-ilp32", "riscv-ilp32f", "riscv-ilp32d", "riscv-lp64",
            "riscv-lp64f", "riscv-lp64d", "riscv-variant-cc",
            "ppc64-elfv1", "ppc64-elfv2", "ppc-sysv", "mips-o32", "mips-n32",
-           "mips-n64", "s390x", "sparc64", "swiftcall")
+           "mips-n64", "s390x", "sparc64", "swiftcall", "rust", "sparc", "go")
 
 NAME_TABLE(oi_ccsource_name, oi_ccsource, OI_CCSRC_MANGLING,
            "none", "abi-default", "symbol-flag", "decoration", "mangling")
 
 NAME_TABLE(oi_dep_kind_name, oi_dep_kind, OI_DEP_UPWARD,
            "needed", "delay", "weak", "reexport", "lazy", "upward")
+
+NAME_TABLE(oi_reloc_class_name, oi_reloc_class, OI_RELOC_COPY, "data", "plt", "copy")
+
+NAME_TABLE(oi_bind_state_name, oi_bind_state, OI_CHAIN_TOO_DEEP,
+           "bound", "weak-unbound", "unresolved", "no-library", "loop", "too-deep")

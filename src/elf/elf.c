@@ -5,6 +5,7 @@
  * the other elf_*.c files.
  */
 #include "elf_internal.h"
+#include "elf_arm_attributes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -169,6 +170,23 @@ static Elf *oelf_open_without_shdrs(oi_file *f)
     return elf_memory((char *)h, f->data.n);
 }
 
+/* ARM: Tag_ABI_VFP_args for the calling-convention rules (a bad section
+ * is a warning; the e_flags still decide when they say hard or soft). */
+static void oelf_read_arm_attributes(oi_file *f)
+{
+    oelf_priv *p = oelf_p(f);
+    Elf_Scn *scn = NULL;
+    for (size_t k = 0; k < p->shnum && (scn = elf_nextscn(p->elf, scn)) != NULL; k++) {
+        GElf_Shdr sh;
+        oi_view v;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_ARM_ATTRIBUTES)
+            continue;
+        if (oelf_section_content(f, scn, &v) == OI_OK)
+            oelf_arm_attributes(f, v, p->big);
+        return;
+    }
+}
+
 static oi_status oelf_open(oi_file *f)
 {
     oelf_priv *p = oi_arena_alloc(f->mem, sizeof *p);
@@ -254,6 +272,8 @@ static oi_status oelf_open(oi_file *f)
     if (!in->machine)
         in->machine = oi_arena_printf(f->mem, "em-%u", p->ehdr.e_machine);
     in->flags_raw = p->ehdr.e_flags;
+    if (p->ehdr.e_machine == EM_ARM)
+        oelf_read_arm_attributes(f);
     in->entry = p->ehdr.e_entry;
     in->has_entry = p->ehdr.e_entry != 0;
     in->nsections = (uint32_t)p->shnum;
@@ -342,4 +362,6 @@ const oi_format_ops oi_elf_ops = {
     .lookup = oelf_lookup,
     .close = oelf_close,
     .section_data = oelf_section_data,
+    .build_relocs = oelf_build_relocs,
+    .lookup_ex = oelf_lookup_ex,
 };

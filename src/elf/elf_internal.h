@@ -187,6 +187,11 @@ uint32_t oelf_gnu_hash_fn(const char *name);
 uint32_t oelf_sysv_hash_fn(const char *name);
 oi_status oelf_lookup(oi_file *f, const char *name, const char *version,
                      oi_explain_fn explain, void *ctx, oi_lookup_result *res);
+oi_status oelf_lookup_ex(oi_file *f, const char *name, const char *version, unsigned flags,
+                        oi_explain_fn explain, void *ctx, oi_lookup_result *res);
+
+/* elf_relocs.c */
+oi_status oelf_build_relocs(oi_file *f);
 /* Is dynamic symbol i reachable under this name through the GNU (gnu) or
  * SysV hash table? */
 bool oelf_hash_reaches(const oelf_priv *p, bool gnu, const char *name, size_t i);

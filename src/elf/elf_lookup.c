@@ -7,6 +7,14 @@
  *  - NAME binds an unversioned definition (versym 0 or 1) at once, else the
  *    one non-hidden versioned definition; a hidden version (versym bit 15,
  *    "@") never binds, and two non-hidden ones are ambiguous: nothing binds.
+ * With OI_LOOKUP_RELOCATION the version rules are those of a relocation
+ * (check_match without DL_LOOKUP_RETURN_NEWEST):
+ *  - NAME binds an unversioned definition or the oldest version (index 2,
+ *    hidden or not) at once, else the one non-hidden later version;
+ *  - NAME@VER also binds a non-hidden definition of no version (index 0 or 1).
+ * With OI_LOOKUP_PLT_ADDRESS an undefined symbol that has a value (an
+ * executable's canonical PLT entry) is a definition, as glibc treats it for
+ * every relocation class but PLT.
  * Every step can be explained. No table is built: the walk reads the
  * file's own structures, and records nothing on the handle (a broken table
  * is reported once, by the export check in elf_exports.c), so lookups on a
@@ -14,7 +22,6 @@
  */
 #include "elf_internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -108,24 +115,14 @@ typedef struct lookup {
     const char *name, *version;
     oi_explain_fn explain;
     void *ctx;
+    unsigned flags;       /* OI_LOOKUP_* */
     bool done;            /* a definition was accepted: stop walking */
     size_t found;
     unsigned nversioned;  /* unversioned request: non-hidden versioned candidates */
     size_t versioned;
 } lookup;
 
-static void say(const lookup *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const lookup *l, const char *fmt, ...)
-{
-    if (!l->explain)
-        return;
-    char buf[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    l->explain(l->ctx, buf);
-}
+#define say(l, ...) oi_explain_step((l)->explain, (l)->ctx, __VA_ARGS__)
 
 /* Consider dynamic symbol i, whose hash (if the table stores one) matched.
  * where says how the walk got here ("bucket 3, chain index 12"). */
@@ -149,17 +146,27 @@ static void candidate(lookup *l, size_t i, const char *where)
         return;
     }
     const char *why;
-    if (!oelf_sym_bindable(&s, shndx, &why)) {
+    /* a canonical PLT entry: undefined, but with the address of its stub */
+    bool plt_entry = (l->flags & OI_LOOKUP_PLT_ADDRESS) && shndx == SHN_UNDEF && s.st_value;
+    if (!oelf_sym_bindable(&s, plt_entry ? SHN_ABS : shndx, &why)) {
         say(l, "%s: symbol %zu %s: %s, skipped", where, i, name, why);
         return;
     }
+    if (plt_entry)
+        say(l, "%s: symbol %zu %s: undefined, but its value %#llx is a canonical PLT entry, "
+            "which binds a relocation that is not a PLT slot", where, i, name,
+            (unsigned long long)s.st_value);
     int32_t vs = oelf_versym(p, i);
     const oelf_version *v = oelf_version_of(p, vs);
     bool hidden = vs >= 0 && (vs & VERSYM_HIDDEN);
+    bool reloc = l->flags & OI_LOOKUP_RELOCATION;
     if (l->version) {
         if (vs < 0) {
             say(l, "%s: symbol %zu %s: the file has no symbol versions, so the unversioned "
                 "definition satisfies %s@%s", where, i, name, name, l->version);
+        } else if (reloc && !hidden && (!v || (v->flags & VER_FLG_BASE))) {
+            say(l, "%s: symbol %zu %s: a definition of no version binds the versioned "
+                "reference %s@%s", where, i, name, name, l->version);
         } else if (!v || strcmp(v->name, l->version) != 0) {
             say(l, "%s: symbol %zu %s: version %s is not the requested %s, next", where, i,
                 name, v ? v->name : "(none: unversioned)", l->version);
@@ -169,6 +176,13 @@ static void candidate(lookup *l, size_t i, const char *where)
                 hidden ? "" : "@", v->name,
                 hidden ? " (the version is hidden: only a versioned request binds it)" : "");
         }
+        l->done = true;
+        l->found = i;
+        return;
+    }
+    if (reloc && vs >= 0 && (vs & VERSYM_VERSION) <= 2 && v) {
+        say(l, "%s: symbol %zu %s@%s: index 2 is the oldest version, which an unversioned "
+            "reference binds%s", where, i, name, v->name, hidden ? " (hidden or not)" : "");
         l->done = true;
         l->found = i;
         return;
@@ -367,12 +381,18 @@ static void explain_symtab(lookup *l)
 oi_status oelf_lookup(oi_file *f, const char *name, const char *version,
                      oi_explain_fn explain, void *ctx, oi_lookup_result *res)
 {
+    return oelf_lookup_ex(f, name, version, 0, explain, ctx, res);
+}
+
+oi_status oelf_lookup_ex(oi_file *f, const char *name, const char *version, unsigned flags,
+                        oi_explain_fn explain, void *ctx, oi_lookup_result *res)
+{
     oelf_priv *p = oelf_p(f);
     oi_status st = oelf_load_dynsym(f);
     if (st != OI_OK)
         return st;
     lookup l = { .f = f, .p = p, .name = name, .version = version, .explain = explain,
-                 .ctx = ctx };
+                 .ctx = ctx, .flags = flags };
     bool ok;
     if (!oelf_exports_from_dynsym(f)) {
         res->path = "scan";

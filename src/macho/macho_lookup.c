@@ -11,23 +11,10 @@
  */
 #include "macho_internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-static void say(oi_explain_fn explain, void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void say(oi_explain_fn explain, void *ctx, const char *fmt, ...)
-{
-    if (!explain)
-        return;
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    explain(ctx, buf);
-}
+#define say oi_explain_step
 
 static const char *kind_words(uint64_t flags)
 {

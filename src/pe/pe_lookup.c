@@ -14,20 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-static void say(oi_explain_fn explain, void *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(oi_explain_fn explain, void *ctx, const char *fmt, ...)
-{
-    if (!explain)
-        return;
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    explain(ctx, buf);
-}
+#define say oi_explain_step
 
 /* A lookup records a diagnostic only while the export table is unbuilt:
  * building it reports the same defects, and after oi_load_all a lookup must

@@ -1,0 +1,90 @@
+/*
+ * Demangling, on demand ("demangle only what is printed"): nothing here
+ * runs when a table is built.
+ *
+ *  - Itanium C++, Rust (legacy and v0) and D: libiberty's cplus_demangle
+ *    with the flags c++filt uses (DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE,
+ *    automatic style; the D style for "_D" names, which the automatic
+ *    style leaves alone), so our text is c++filt's (-s dlang for D). libiberty keeps its
+ *    recursion limit (DMGL_NO_RECURSE_LIMIT is not passed), which is what
+ *    makes it safe on hostile names.
+ *  - MSVC C++: msvc_demangle.c (no maintained C library exists).
+ *  - Swift: recognised by lang.c and not demangled.
+ */
+#include "abi.h"
+#include "core/file.h"
+
+#include <libiberty/demangle.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The longest name we hand to a demangler: real names are far shorter
+ * (the longest export in libLLVM is about 3 KiB). */
+#define MAX_MANGLED 65536
+
+static bool starts(const char *s, const char *p)
+{
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Names libiberty understands: Itanium (_Z, and the _GLOBAL__ ctor/dtor
+ * names), Rust v0 (_R) and D (_D). */
+static bool iberty_name(const char *s)
+{
+    return starts(s, "_Z") || (starts(s, "_R") && s[2] && strchr("0123456789CMXYNIB", s[2])) ||
+           (starts(s, "_D") && ((s[2] >= '0' && s[2] <= '9') || strcmp(s, "_Dmain") == 0)) ||
+           starts(s, "_GLOBAL_");
+}
+
+size_t oi_demangle_to(const char *name, char *buf, size_t size)
+{
+    if (!name || strnlen(name, MAX_MANGLED + 1) > MAX_MANGLED)
+        return 0;
+    if (size)
+        buf[0] = 0;
+    if (name[0] == '?')
+        return oi_msvc_demangle(name, buf, size);
+    if (!iberty_name(name))
+        return 0;
+    /* D is not part of libiberty's automatic style: ask for it (as
+     * "c++filt -s dlang" does) */
+    int style = starts(name, "_D") ? DMGL_DLANG : DMGL_AUTO;
+    char *r = cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE | style);
+    if (!r)
+        return 0;
+    size_t n = strlen(r);
+    if (size) {
+        size_t k = n < size - 1 ? n : size - 1;
+        memcpy(buf, r, k);
+        buf[k] = 0;
+    }
+    free(r);
+    return n;
+}
+
+const char *oi_demangle_name(oi_file *f, const char *name)
+{
+    if (!f || !name)
+        return NULL;
+    char small[1024];
+    size_t n = oi_demangle_to(name, small, sizeof small);
+    if (n == 0)
+        return NULL;
+    if (n < sizeof small)
+        return oi_arena_strndup(f->mem, small, n);
+    char *big = oi_arena_alloc(f->mem, n + 1);
+    if (!big || oi_demangle_to(name, big, n + 1) != n)
+        return NULL;
+    return big;
+}
+
+const char *oi_demangle(oi_file *f, const oi_export *e)
+{
+    if (!f || !e || !e->name)
+        return NULL;
+    const char *s = e->name;
+    /* Mach-O prefixes every C-level name with '_': __Z..., _$s... */
+    if (f->info.format == OI_FORMAT_MACHO && s[0] == '_')
+        s++;
+    return oi_demangle_name(f, s);
+}

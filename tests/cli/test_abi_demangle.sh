@@ -1,0 +1,69 @@
+#!/bin/sh
+# Demangling: hostile names end quickly with the name unchanged (no crash,
+# no runaway recursion or output), and -C shows the demangled names in text
+# output the way c++filt / llvm-undname-16 print them.
+. "$(dirname "$0")/../lib.sh"
+need python3 && need c++filt && need llvm-undname-16 || exit 0
+
+# hostile: nesting far past the depth cap, back-references that would print
+# exponentially long text, and a very long name
+python3 - > "$TMP/hostile.txt" <<'PY'
+deep_ptr = "?f@@YAX" + "PEAP6AX" * 3000 + "@Z" * 3000
+deep_tmpl = "?f@@YAX" + "V?$a@" * 3000 + "H" + "@@" * 3000 + "@Z"
+# each function-pointer parameter type is memorized and reused twice
+expo = "?f@@YAXP6AXHH@ZP6AX00@ZP6AX11@ZP6AX22@ZP6AX33@ZP6AX44@ZP6AX55@ZP6AX66@ZP6AX77@Z88@Z"
+long_name = "?" + "a" * 200000 + "@@YAXXZ"
+itanium_deep = "_Z1f" + "P" * 20000 + "v"
+itanium_tmpl = "_Z1fI" + "St6vectorI" * 5000 + "i" + "E" * 5000 + "Ev"
+for s in (deep_ptr, deep_tmpl, expo, long_name, itanium_deep, itanium_tmpl):
+    print(s)
+PY
+if timeout 20 "$OI" demangle < "$TMP/hostile.txt" > "$TMP/hostile.out" 2>&1; then
+    pass "hostile names: demangle returns"
+else
+    fail "hostile names: demangle returns" "exit $? $(head -c 300 "$TMP/hostile.out")"
+fi
+n=$(wc -l < "$TMP/hostile.out")
+expect_eq "hostile names: one output line each" "$n" 6
+# the first two nest past the cap: printed as they came in
+expect_eq "deep pointer nesting is rejected, not followed" \
+    "$(sed -n 1p "$TMP/hostile.out")" "$(sed -n 1p "$TMP/hostile.txt")"
+expect_eq "deep template nesting is rejected, not followed" \
+    "$(sed -n 2p "$TMP/hostile.out")" "$(sed -n 2p "$TMP/hostile.txt")"
+# the exponential one is either rejected or demangled like llvm-undname
+peer=$(sed -n 3p "$TMP/hostile.txt" | llvm-undname-16 2>/dev/null | sed -n 2p)
+ours=$(sed -n 3p "$TMP/hostile.out")
+if [ "$ours" = "$(sed -n 3p "$TMP/hostile.txt")" ] || [ "$ours" = "$peer" ]; then
+    pass "exponential back-references: rejected or equal to llvm-undname (${#ours} chars)"
+else
+    fail "exponential back-references" "ours ${#ours} chars, llvm-undname ${#peer}"
+fi
+
+# -C in text output, against c++filt, once the ELF export table is there
+lib=$FIX/abi/libcxx.so
+want=$(c++filt _ZN2ns5twiceEi)
+if "$OI" exports "$lib" | grep -q _ZN2ns5twiceEi; then
+    "$OI" exports -C "$lib" | grep -qF "$want" && pass "exports -C shows $want" ||
+        fail "exports -C shows $want" "$("$OI" exports -C "$lib" | head -n 5)"
+    "$OI" -C "$lib" | grep -qF "$want" && pass "summary -C shows $want" ||
+        fail "summary -C shows $want" "$("$OI" -C "$lib" | head -n 8)"
+    "$OI" exports "$lib" | grep -qF "$want" && fail "exports without -C stays mangled" "demangled" ||
+        pass "exports without -C stays mangled"
+else
+    fail "exports -C on libcxx.so" "no exports listed yet (the ELF parser has not landed)"
+fi
+
+# the demangle command itself, against both peers
+expect_eq "demangle: Itanium as c++filt" "$("$OI" demangle _ZNK2ns6Widget3getEv)" \
+    "$(c++filt _ZNK2ns6Widget3getEv)"
+expect_eq "demangle: Rust v0 as c++filt" "$("$OI" demangle _RNvCs1234_7mycrate5hello)" \
+    "$(c++filt _RNvCs1234_7mycrate5hello)"
+expect_eq "demangle: D as c++filt -s dlang" "$("$OI" demangle _D5mymod5helloFZv)" \
+    "$(c++filt -s dlang _D5mymod5helloFZv)"
+# the peers really demangle these (the comparisons above are not of two echoes)
+for n in _ZNK2ns6Widget3getEv _RNvCs1234_7mycrate5hello _D5mymod5helloFZv '?get@Widget@ns@@QBEHXZ'; do
+    [ "$("$OI" demangle "$n")" != "$n" ] && pass "demangle: $n changes" || fail "demangle: $n changes" "unchanged"
+done
+expect_eq "demangle: MSVC as llvm-undname" "$("$OI" demangle '?get@Widget@ns@@QBEHXZ')" \
+    "$(llvm-undname-16 '?get@Widget@ns@@QBEHXZ' | sed -n 2p)"
+expect_eq "demangle: Swift is recognised, not demangled" "$("$OI" demangle '$s4main5helloyyF')" '$s4main5helloyyF'
