@@ -6,17 +6,53 @@
  * visited list and a depth cap, as a loader does. The lookups go through
  * each file's own structures (hash tables, binary search, trie).
  *
+ * Then the library's own resolver (oi_bind_open, the static `ldd -r`) runs
+ * on the same images written to a private directory: the first as the
+ * program, the others under the names of the libraries it needs, with an
+ * empty sysroot so nothing of the host is read. Every object, import and
+ * note it reports is used and checked for consistency.
+ *
  * Input layout: byte 0 picks the image count (1 + b % 3); then one
  * little-endian u32 length per image but the last, which takes the rest.
  * tests/fuzz/seeds.sh writes seeds in this layout from linked fixtures.
  */
+#define _GNU_SOURCE
 #include "exercise.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* The private directory the bind pass writes its images to. */
+static char dir[64], sysroot[80];
+
+static void remove_dirs(void)
+{
+    rmdir(sysroot);
+    rmdir(dir);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(dir, sizeof dir, "%s/oi-fuzz-resolve-XXXXXX", base);
+    if (!mkdtemp(dir))
+        abort();
+    snprintf(sysroot, sizeof sysroot, "%s/root", dir);
+    if (mkdir(sysroot, 0700) != 0)
+        abort();
+    atexit(remove_dirs);
+    return 0;
+}
 
 #define MAX_IMAGES 3
 #define MAX_CHAIN 16
@@ -141,6 +177,115 @@ static void resolve(const image *ims, int n)
     }
 }
 
+/* A file name for a library the program asks for: the last component of
+ * name when it is a plain one, else "libN". */
+static void lib_file_name(const char *name, int n, char *out, size_t cap)
+{
+    const char *b = name ? strrchr(name, '/') : NULL;
+    b = b ? b + 1 : name;
+    bool ok = b && *b && strlen(b) < 64 && strcmp(b, ".") != 0 && strcmp(b, "..") != 0 &&
+              strcmp(b, "root") != 0 && strcmp(b, "prog") != 0;
+    for (const char *q = b; ok && *q; q++)
+        ok = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+             strchr("._+-", *q);
+    if (ok)
+        snprintf(out, cap, "%s", b);
+    else
+        snprintf(out, cap, "lib%d", n);
+}
+
+static void write_file(const char *path, const uint8_t *p, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || write(fd, p, n) != (ssize_t)n)
+        abort();
+    close(fd);
+}
+
+/* The library's resolver over the images as files. */
+static void bind_pass(const uint8_t *const *img, const size_t *len, int n)
+{
+    char path[3][160];
+    snprintf(path[0], sizeof path[0], "%s/prog", dir);
+    /* the names the program needs, for the other images' file names */
+    const char *want[2] = { NULL, NULL };
+    oi_file *f = NULL;
+    const oi_options popt = { .permissive = true };
+    if (oi_open_memory(img[0], len[0], "prog", &popt, &f, NULL) == OI_OK) {
+        oi_file *leaf = f;
+        if (oi_child_count(f))
+            oi_child(f, 0, &leaf);
+        for (size_t k = 0; leaf && k < 2 && k < oi_dependency_count(leaf); k++)
+            want[k] = oi_dependency_at(leaf, k)->name;
+    }
+    for (int i = 1; i < n; i++) {
+        char name[80];
+        lib_file_name(want[i - 1], i, name, sizeof name);
+        if (i == 2 && strcmp(path[1] + strlen(dir) + 1, name) == 0)
+            snprintf(name, sizeof name, "lib%d", i);
+        snprintf(path[i], sizeof path[i], "%s/%s", dir, name);
+    }
+    oi_close(f);
+    for (int i = 0; i < n; i++)
+        write_file(path[i], img[i], len[i]);
+
+    const char *dirs[1] = { dir };
+    oi_bind_options bo = { .root = sysroot, .dirs = dirs, .ndirs = 1, .max_objects = 16,
+                           .max_chain = 8, .open = { .permissive = true } };
+    oi_bind *b = NULL;
+    oi_error err;
+    oi_status st = oi_bind_open(path[0], &bo, &b, &err);
+    fuzz_use_str(oi_status_name(st));
+    if (st == OI_OK) {
+        size_t no = oi_bind_object_count(b), ni = oi_bind_import_count(b);
+        FUZZ_CHECK(no >= 1 && no <= 16 + 1);
+        for (size_t i = 0; i < no; i++) {
+            const oi_bind_object *o = oi_bind_object_at(b, i);
+            FUZZ_CHECK(o != NULL && o->name != NULL);
+            FUZZ_CHECK(o->missing == (o->file == NULL));
+            FUZZ_CHECK(o->loader == SIZE_MAX ? i == 0 : o->loader < no);
+            fuzz_use_str(o->name);
+            fuzz_use_str(o->path);
+            fuzz_use_str(o->found_by);
+            fuzz_use_str(o->apiset_host);
+            fuzz_use_str(oi_dep_kind_name(o->kind));
+            if (o->file)
+                fuzz_use_str(oi_info(o->file)->machine);
+        }
+        FUZZ_CHECK(oi_bind_object_at(b, no) == NULL);
+        for (size_t i = 0; i < ni; i++) {
+            const oi_bind_import *im = oi_bind_import_at(b, i);
+            FUZZ_CHECK(im != NULL && im->importer < no);
+            FUZZ_CHECK(im->provider == SIZE_MAX || im->provider < no);
+            FUZZ_CHECK(im->final == SIZE_MAX || im->final < no);
+            FUZZ_CHECK(im->chain <= 8 + 1);
+            fuzz_use_str(im->name);
+            fuzz_use_str(im->version);
+            fuzz_use_str(im->library);
+            fuzz_use_str(im->how);
+            fuzz_use_str(im->provider_version);
+            fuzz_use_str(im->final_name);
+            fuzz_use_str(im->note);
+            fuzz_use_str(oi_bind_state_name(im->state));
+            fuzz_use_str(oi_kind_name(im->final_kind));
+        }
+        FUZZ_CHECK(oi_bind_import_at(b, ni) == NULL);
+        for (size_t i = 0; i < oi_bind_diag_count(b); i++) {
+            const oi_diag *d = oi_bind_diag_at(b, i);
+            FUZZ_CHECK(d != NULL && d->message != NULL && strchr(d->message, '\n') == NULL);
+            fuzz_use_str(d->message);
+        }
+        FUZZ_CHECK(oi_bind_unresolved(b) <= ni && oi_bind_missing(b) <= no);
+        (void)oi_bind_missing_versions(b);
+        oi_bind_close(b);
+    } else {
+        FUZZ_CHECK(b == NULL);
+        fuzz_use_str(err.message);
+    }
+    for (int i = 0; i < n; i++)
+        unlink(path[i]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -157,10 +302,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         len[i] = l;
     }
     image ims[MAX_IMAGES];
-    int nim = 0;
+    const uint8_t *img[MAX_IMAGES];
+    size_t img_len[MAX_IMAGES];
+    int nim = 0, nimg = 0;
     const oi_options opt = { .permissive = true };
     for (int i = 0; i < n; i++) {
         size_t l = i == n - 1 ? size - pos : (len[i] < size - pos ? len[i] : size - pos);
+        img[nimg] = data + pos;
+        img_len[nimg++] = l;
         oi_file *f;
         if (l && oi_open_memory(data + pos, l, "image", &opt, &f, NULL) == OI_OK) {
             ims[nim].top = f;
@@ -188,5 +337,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     resolve(ims, nim);
     for (int i = 0; i < nim; i++)
         oi_close(ims[i].top);
+    bind_pass(img, img_len, nimg);
     return 0;
 }
