@@ -720,8 +720,8 @@ OI_API void oi_diff_free(oi_diff *d);
  * twice. */
 OI_API const char *oi_demangle(oi_file *f, const oi_export *e);
 /* The same for any symbol name (no format adjustment). Both allocate from
- * f's arena, so they are not for a handle shared between threads: there,
- * use oi_demangle_to. */
+ * f's arena (under the file's lock, so threads sharing the handle may call
+ * them; each call allocates again); oi_demangle_to allocates nothing. */
 OI_API const char *oi_demangle_name(oi_file *f, const char *name);
 /* Without a file: write the demangled name into buf (always NUL-terminated
  * when size > 0, truncated if needed). Returns the full length of the

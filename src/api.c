@@ -450,12 +450,15 @@ oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size)
     if (i >= n)
         return OI_ARG;
     oi_view v;
+    /* decompressing fills a cache and the arena: one thread at a time */
+    lock(f);
     if (f->ops->section_data) {
         st = f->ops->section_data(f, i, &v);
     } else if (!oi_view_sub(f->data, s[i].offset, s[i].file_size, &v)) {
         st = OI_ERROR(f, OI_TRUNCATED, s[i].offset, "section",
                       "section %zu runs past the end of the file", i);
     }
+    unlock(f);
     if (st == OI_OK) {
         *data = v.p;
         *size = v.n;

@@ -168,6 +168,89 @@ static void use_info(oi_file *f)
 /* At most this many lookups per file, so one input stays fast. */
 #define MAX_LOOKUPS 24
 
+static void use_reloc(const oi_reloc *r)
+{
+    FUZZ_CHECK(r->name != NULL);
+    fuzz_use_str(r->name);
+    fuzz_use_str(r->version);
+    fuzz_use_str(r->library);
+    fuzz_use_str(oi_reloc_class_name(r->cls));
+    fuzz_use_str(oi_visibility_name(r->visibility));
+    sink += r->offset + r->type + r->symbol + r->defined + r->weak + r->local +
+            (uint64_t)r->addend;
+    use_raw(r->raw);
+}
+
+/* Demangling: the library's three entry points must agree, and a buffer
+ * too small truncates without overflowing. */
+static void demangle_all(oi_file *f, const oi_export *e)
+{
+    const char *d = oi_demangle(f, e);
+    fuzz_use_str(d);
+    fuzz_use_str(oi_lang_of_name(oi_info(f)->format, e->name));
+    const char *dn = oi_demangle_name(f, e->name);
+    fuzz_use_str(dn);
+    char big[4096], small[8];
+    size_t n = oi_demangle_to(e->name, big, sizeof big);
+    if (n && n < sizeof big)
+        FUZZ_CHECK(strlen(big) == n);
+    FUZZ_CHECK((n == 0) == (dn == NULL) || n >= sizeof big);
+    if (dn && n < sizeof big)
+        FUZZ_CHECK(strcmp(dn, big) == 0);
+    size_t m = oi_demangle_to(e->name, small, sizeof small);
+    FUZZ_CHECK(m == n);
+    if (m)
+        FUZZ_CHECK(strlen(small) == (m < sizeof small ? m : sizeof small - 1));
+    FUZZ_CHECK(oi_demangle_to(e->name, NULL, 0) == n);
+}
+
+/* The checks of the default policy, and the file against itself. */
+static void check_and_diff(oi_file *f)
+{
+    for (size_t i = 0; i < oi_check_def_count(); i++) {
+        const oi_check_def *d = oi_check_def_at(i);
+        FUZZ_CHECK(d != NULL && d->id != NULL);
+        fuzz_use_str(d->id);
+        fuzz_use_str(oi_severity_name(d->default_severity));
+    }
+    FUZZ_CHECK(oi_check_def_at(oi_check_def_count()) == NULL);
+    oi_policy *pol = NULL;
+    oi_error err;
+    if (oi_policy_parse(NULL, 0, "default", &pol, &err) == OI_OK) {
+        oi_check_report *r = NULL;
+        oi_status st = oi_check_run(f, pol, &r);
+        use_status(st);
+        if (r) {
+            for (size_t i = 0; i < oi_check_report_count(r); i++) {
+                const oi_check_result *c = oi_check_report_at(r, i);
+                FUZZ_CHECK(c != NULL && c->def != NULL);
+                fuzz_use_str(oi_verdict_name(c->verdict));
+                fuzz_use_str(oi_severity_name(c->severity));
+                fuzz_use_str(c->evidence);
+                if (c->evidence)
+                    FUZZ_CHECK(strchr(c->evidence, '\n') == NULL);
+                sink += oi_policy_severity(pol, c->index);
+            }
+            use_status(oi_check_report_status(r));
+            sink += oi_check_report_failed(r);
+            oi_check_report_free(r);
+        }
+        oi_policy_free(pol);
+    }
+    oi_diff *d = NULL;
+    if (oi_diff_exports(f, f, &d) == OI_OK && d) {
+        for (size_t i = 0; i < oi_diff_count(d); i++) {
+            const oi_change *c = oi_diff_at(d, i);
+            FUZZ_CHECK(c != NULL);
+            fuzz_use_str(oi_change_kind_name(c->kind));
+            fuzz_use_str(c->name);
+            fuzz_use_str(c->detail);
+        }
+        sink += oi_diff_status(d);
+        oi_diff_free(d);
+    }
+}
+
 void fuzz_exercise_file(oi_file *f, unsigned depth)
 {
     use_info(f);
@@ -184,6 +267,33 @@ void fuzz_exercise_file(oi_file *f, unsigned depth)
         fuzz_use_str(pr[i].key);
         fuzz_use_str(pr[i].value);
     }
+    use_status(oi_abi_tags(f, &pr, &npr));
+    for (size_t i = 0; i < npr; i++) {
+        FUZZ_CHECK(pr[i].key != NULL);
+        fuzz_use_str(pr[i].key);
+        fuzz_use_str(pr[i].value);
+    }
+    const oi_reloc *rel;
+    size_t nrel;
+    use_status(oi_relocations(f, &rel, &nrel));
+    FUZZ_CHECK(nrel == 0 || rel != NULL);
+    for (size_t i = 0; i < nrel; i++)
+        use_reloc(&rel[i]);
+    /* section contents (decompressed when compressed) */
+    size_t nsec = oi_section_count(f);
+    for (size_t i = 0; i < nsec && i < 64; i++) {
+        const void *p;
+        size_t n;
+        oi_status st = oi_section_data(f, i, &p, &n);
+        use_status(st);
+        if (st == OI_OK && n) {
+            FUZZ_CHECK(p != NULL);
+            sink += ((const uint8_t *)p)[0] + ((const uint8_t *)p)[n - 1];
+        }
+    }
+    const void *nop;
+    size_t nopn;
+    FUZZ_CHECK(oi_section_data(f, nsec, &nop, &nopn) != OI_OK);
 
     /* lookups: every export's name (with and without its version), PE
      * ordinals, imports' names, and names that are not there */
@@ -196,6 +306,13 @@ void fuzz_exercise_file(oi_file *f, unsigned depth)
             fuzz_lookup_all(f, e[i].name, NULL);
             if (e[i].version)
                 fuzz_lookup_all(f, e[i].name, e[i].version);
+            oi_lookup_result r;
+            use_status(oi_lookup_ex(f, e[i].name, e[i].version, OI_LOOKUP_RELOCATION, NULL,
+                                    NULL, &r));
+            use_status(oi_lookup_ex(f, e[i].name, NULL,
+                                    OI_LOOKUP_RELOCATION | OI_LOOKUP_PLT_ADDRESS, NULL, NULL,
+                                    &r));
+            demangle_all(f, &e[i]);
         }
         if (e[i].ordinal >= 0) {
             char num[32];
@@ -236,6 +353,7 @@ void fuzz_exercise_file(oi_file *f, unsigned depth)
         if (c)
             use_info(c);
     }
+    check_and_diff(f);
     use_diags(f);
 
     /* everything again through oi_load_all: it must not change a table */

@@ -52,5 +52,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* strict may refuse what permissive keeps, never name another format */
     FUZZ_CHECK(strict == OI_FORMAT_UNKNOWN || strict == permissive);
     open_format(data, size, &fuzz_opts_tight);
+    /* the same bytes as a check policy (a text format): parsed or refused
+     * with a one-line reason */
+    oi_policy *pol = NULL;
+    oi_error err;
+    if (oi_policy_parse((const char *)data, size, "fuzz-policy", &pol, &err) == OI_OK) {
+        FUZZ_CHECK(pol != NULL);
+        for (size_t i = 0; i < oi_check_def_count(); i++)
+            fuzz_use_str(oi_severity_name(oi_policy_severity(pol, i)));
+        oi_policy_free(pol);
+    } else {
+        FUZZ_CHECK(strchr(err.message, '\n') == NULL);
+        fuzz_use_str(err.message);
+    }
     return 0;
 }
