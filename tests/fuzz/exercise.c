@@ -239,6 +239,8 @@ static void check_and_diff(oi_file *f)
     }
     oi_diff *d = NULL;
     if (oi_diff_exports(f, f, &d) == OI_OK && d) {
+        /* a file against itself: nothing changed */
+        FUZZ_CHECK(oi_diff_count(d) == 0 && oi_diff_status(d) == 0);
         for (size_t i = 0; i < oi_diff_count(d); i++) {
             const oi_change *c = oi_diff_at(d, i);
             FUZZ_CHECK(c != NULL);
