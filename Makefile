@@ -106,7 +106,7 @@ example: $(EXAMPLE)
 # Each package is installed only when missing; needs root (as in the README).
 RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev libzstd-dev
 TEST_PKGS := $(RUN_PKGS) libcmocka-dev binutils elfutils clang lld llvm lld-16 llvm-16 \
-             gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3 \
+             gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3 time \
              checksec abigail-tools python3-jsonschema
 RUN_PKGS  += libiberty-dev
 TEST_PKGS += libiberty-dev
@@ -128,12 +128,16 @@ run: deps
 FIX ?= build/fixtures
 include $(sort $(wildcard tests/fixtures/*/fixtures.mk))
 fixtures: $(FIXTURES)
+# Test programs beyond the unit tests (fuzz replay, contract tests): each
+# tests/<dir>/rules.mk adds its own to CHECK_BINS.
+CHECK_BINS :=
+include $(sort $(wildcard tests/*/rules.mk))
 
 $(UNIT): $(wildcard tests/unit/*.c) $(LIB_A)
 	$(CC) $(ALL_CFLAGS) -o $@ $(wildcard tests/unit/*.c) $(LIB_A) $(ALL_LDFLAGS) $(PKG_LIBS) -lcmocka
 
 check: deps-test
-	@$(MAKE) --no-print-directory all $(UNIT) $(EXAMPLE) fixtures
+	@$(MAKE) --no-print-directory all $(UNIT) $(EXAMPLE) $(CHECK_BINS) fixtures
 	@BUILD=$(BUILD) FIX=$(FIX) sh tests/run.sh
 
 check-sanitize:
@@ -167,4 +171,4 @@ uninstall:
 	      $(DESTDIR)$(PCDIR)/objinspect.pc $(DESTDIR)$(BINDIR)/objinspect
 
 clean:
-	rm -rf build build-san tools/objinspect
+	rm -rf build build-san build-fuzz tools/objinspect

@@ -10,9 +10,14 @@
  *    records, child files) stays valid until oi_close() of the file it came
  *    from (for a slice or archive member: of the top-level file).
  *  - There is no global mutable state. Different oi_file handles may be used
- *    from different threads at the same time. Tables are built lazily on first
- *    use, so one handle must not be used from two threads without a lock
- *    unless oi_load_all() has been called first; after that it is read-only.
+ *    from different threads at the same time, and one handle (with its slices
+ *    and members) may be read by several threads at once: tables and
+ *    children are built lazily, on first use, under a lock that belongs to
+ *    the top-level file, and never change afterwards, so reading a built
+ *    table takes no lock. Lookups and diagnostics also take that lock
+ *    (briefly). An explain callback runs with the lock held: it may call the
+ *    library on the same file, but must not wait for another thread that
+ *    does. oi_close() must not race with any other call on the file.
  *  - The library never prints, aborts or exits because of anything in its
  *    input. Problems are oi_status codes plus oi_diag records on the handle.
  *  - Strings from the file are returned as they are (bytes, NUL-terminated);
@@ -311,10 +316,28 @@ typedef struct oi_diag {
 
 /* ------------------------------------------------------------ opening */
 
+/* Resource limits: a hostile file can make the library do only this much.
+ * 0 in any field means its default. Reaching a limit is an OI_LIMIT
+ * diagnostic naming the field; it never crashes or hangs. */
 typedef struct oi_options {
     bool permissive;          /* keep what parsed and record warnings (CLI default);
                                  false (library default) fails on the first error */
-    uint64_t max_alloc;       /* cap on arena bytes for one file; 0 = default (file size * 64 + 64 MiB) */
+    uint64_t max_alloc;       /* bytes the library may allocate for one file, its slices,
+                                 members and tables included; default 16 MiB + 4 x file size */
+    uint64_t max_decompressed;/* bytes inflated from compressed sections, per opened file;
+                                 default 64 MiB */
+    uint32_t max_depth;       /* depth of any nesting the file controls: trie levels,
+                                 forwarder and re-export chains, resource-tree levels,
+                                 containers in containers; default 128 */
+    uint64_t max_steps;       /* steps of one chain or trie walk; default 4194304 (2^22) */
+    uint32_t max_warnings;    /* diagnostics kept per file; the rest are counted
+                                 (oi_diag_suppressed); the first error is always kept;
+                                 default 100 */
+    /* Testing aid: make the k-th allocation the library does for this file
+     * fail (k = 1 is the first), as if malloc returned NULL; 0 = never. Used
+     * to prove that every allocation-failure path returns OI_NOMEM, leaks
+     * nothing and does not crash. Not for production use. */
+    uint64_t fail_alloc_at;
     const char *debug_dir;    /* ELF: where separate debug files live (.build-id/ and
                                  debuglink paths); NULL = /usr/lib/debug, "" = do not look */
 } oi_options;
@@ -402,6 +425,8 @@ OI_API oi_status oi_exports_each(oi_file *f, unsigned flags, oi_export_fn fn, vo
 /* Diagnostics recorded on this handle so far (deduplicated). */
 OI_API size_t oi_diag_count(const oi_file *f);
 OI_API const oi_diag *oi_diag_at(const oi_file *f, size_t i);
+/* How many more diagnostics were not kept because of max_warnings. */
+OI_API size_t oi_diag_suppressed(const oi_file *f);
 
 /* ------------------------------------------------------------ lookup
  * Look a name up the way the platform loader does: through the file's own
@@ -714,8 +739,8 @@ OI_API void oi_diff_free(oi_diff *d);
  * twice. */
 OI_API const char *oi_demangle(oi_file *f, const oi_export *e);
 /* The same for any symbol name (no format adjustment). Both allocate from
- * f's arena, so they are not for a handle shared between threads: there,
- * use oi_demangle_to. */
+ * f's arena (under the file's lock, so threads sharing the handle may call
+ * them; each call allocates again); oi_demangle_to allocates nothing. */
 OI_API const char *oi_demangle_name(oi_file *f, const char *name);
 /* Without a file: write the demangled name into buf (always NUL-terminated
  * when size > 0, truncated if needed). Returns the full length of the

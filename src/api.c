@@ -30,36 +30,132 @@ static void set_error(oi_error *err, oi_status code, const char *where,
 
 static void close_file(oi_file *f);
 
-/* Open `data` as a file; root is NULL for a top-level file. */
+/* The file's lock (the top-level file's, shared by its children). */
+static void lock(const oi_file *f)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&f->root->lock);
+}
+static void unlock(const oi_file *f)
+{
+    pthread_mutex_unlock((pthread_mutex_t *)&f->root->lock);
+}
+
+/* Replace every 0 limit with its default (see "Resource limits" in file.h). */
+static void apply_default_limits(oi_options *o, size_t file_size)
+{
+    if (!o->max_alloc) {
+        uint64_t n = file_size;
+        o->max_alloc = n > (UINT64_MAX - OI_DEFAULT_ALLOC_BASE) / OI_DEFAULT_ALLOC_PER_BYTE
+                           ? UINT64_MAX
+                           : OI_DEFAULT_ALLOC_BASE + n * OI_DEFAULT_ALLOC_PER_BYTE;
+    }
+    if (!o->max_decompressed)
+        o->max_decompressed = OI_DEFAULT_DECOMPRESSED;
+    if (!o->max_depth)
+        o->max_depth = OI_DEFAULT_DEPTH;
+    if (!o->max_steps)
+        o->max_steps = OI_DEFAULT_STEPS;
+    if (!o->max_warnings)
+        o->max_warnings = OI_DEFAULT_WARNINGS;
+}
+
+/* The status of a build (open or a table) that saw allocation failures
+ * since the counts failed0/capped0: OI_LIMIT when the cap refused one, else
+ * OI_NOMEM; st when there was none. A failure a parser swallowed still
+ * fails the build, so the caller always learns about it. */
+static oi_status alloc_status(oi_file *f, oi_status st, uint64_t failed0, uint64_t capped0,
+                              const char *what)
+{
+    if (f->mem->nfailed == failed0)
+        return st;
+    if (f->mem->ncapped != capped0) {
+        OI_ERROR_NOOFF(f, OI_LIMIT, "limits",
+                       "%s needs more than the allocation limit of %llu bytes "
+                       "(oi_options.max_alloc)", what, (unsigned long long)f->opt.max_alloc);
+        return OI_LIMIT;
+    }
+    OI_ERROR_NOOFF(f, OI_NOMEM, "limits", "out of memory while reading %s", what);
+    return OI_NOMEM;
+}
+
+/* In strict mode, the status of the first error recorded since errors0. */
+static oi_status strict_status(oi_file *f, oi_status st, size_t before, uint64_t errors0)
+{
+    if (st != OI_OK || f->opt.permissive || f->diag_errors_seen == errors0)
+        return st;
+    for (size_t i = before; i < f->diags.n; i++) {
+        const oi_diag *d = ((oi_diag *const *)f->diags.items)[i];
+        if (!d->warning)
+            return d->code;
+    }
+    return f->diag_last_error;   /* the error itself was deduplicated or suppressed */
+}
+
+/* Open `data` as a file: a top-level one when parent is NULL, else a child
+ * (fat slice, archive member) of parent, called with the lock held. */
 static oi_status open_view(oi_view data, const char *name, const oi_options *opt,
-                           oi_file *root, oi_file **out, oi_error *err)
+                           oi_file *parent, oi_file **out, oi_error *err)
 {
     *out = NULL;
-    oi_file *f = calloc(1, sizeof *f);
-    if (!f) {
-        set_error(err, OI_NOMEM, "open", "out of memory", false, 0);
-        return OI_NOMEM;
-    }
-    f->data = data;
-    if (opt)
-        f->opt = *opt;
-    if (root) {
-        f->root = root;
-        f->mem = root->mem;
+    oi_file *f;
+    if (parent) {
+        f = oi_arena_alloc(parent->mem, sizeof *f);   /* lives until the top-level close */
+        if (!f) {
+            set_error(err, OI_NOMEM, "open", "out of memory", false, 0);
+            return OI_NOMEM;
+        }
+        f->opt = parent->root->opt;
+        f->root = parent->root;
+        f->mem = parent->mem;
+        f->depth = parent->depth + 1;
     } else {
+        /* this calloc is allocation number 1 for failure injection */
+        f = opt && opt->fail_alloc_at == 1 ? NULL : calloc(1, sizeof *f);
+        if (!f) {
+            set_error(err, OI_NOMEM, "open", "out of memory", false, 0);
+            return OI_NOMEM;
+        }
+        if (opt)
+            f->opt = *opt;
+        apply_default_limits(&f->opt, data.n);
         f->root = f;
         f->mem = &f->arena;
-        size_t cap = f->opt.max_alloc;
-        if (!cap)
-            cap = (data.n > (SIZE_MAX - ((size_t)64 << 20)) / 64)
-                      ? SIZE_MAX : data.n * 64 + ((size_t)64 << 20);
-        oi_arena_init(&f->arena, cap);
+        oi_arena_init(&f->arena, f->opt.max_alloc > SIZE_MAX ? SIZE_MAX : (size_t)f->opt.max_alloc);
+        f->arena.fail_at = f->opt.fail_alloc_at;
+        f->arena.nallocs = 1;
+        pthread_mutexattr_t attr;
+        if (pthread_mutexattr_init(&attr) != 0 ||
+            pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE) != 0 ||
+            pthread_mutex_init(&f->lock, &attr) != 0) {
+            free(f);
+            set_error(err, OI_NOMEM, "open", "cannot create the file's lock", false, 0);
+            return OI_NOMEM;
+        }
+        pthread_mutexattr_destroy(&attr);
+        f->lock_ready = true;
     }
+    f->data = data;
+    for (int t = 0; t < OI_T_COUNT; t++)
+        oi_vec_use(&f->t[t].vec, f->mem);
+    oi_vec_use(&f->children, f->mem);
+    /* f->diags stays on plain malloc: bounded by max_warnings, and it must
+     * work when the cap is reached */
+    uint64_t failed0 = f->mem->nfailed, capped0 = f->mem->ncapped;
     f->name = oi_arena_strdup(f->mem, name ? name : "<memory>");
     if (!f->name) {
+        oi_status st = f->mem->ncapped != capped0 ? OI_LIMIT : OI_NOMEM;
         close_file(f);
-        set_error(err, OI_NOMEM, "open", "out of memory", false, 0);
-        return OI_NOMEM;
+        set_error(err, st, "open", st == OI_LIMIT ? "allocation limit reached (oi_options.max_alloc)"
+                                                  : "out of memory", false, 0);
+        return st;
+    }
+    if (f->depth > f->opt.max_depth) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "nested %u containers deep, over the limit of %u "
+                 "(oi_options.max_depth)", f->depth, f->opt.max_depth);
+        set_error(err, OI_LIMIT, "limits", msg, false, 0);
+        close_file(f);
+        return OI_LIMIT;
     }
     f->ops = oi_probe(data);
     if (!f->ops) {
@@ -69,21 +165,20 @@ static oi_status open_view(oi_view data, const char *name, const oi_options *opt
     }
     f->info.format = f->ops->format;
     oi_status st = f->ops->open(f);
-    if (st == OI_OK && !f->opt.permissive) {
-        /* strict: any error recorded while reading headers fails the open */
-        for (size_t i = 0; i < f->diags.n; i++) {
-            const oi_diag *d = oi_diag_at(f, i);
-            if (!d->warning) {
-                st = d->code;
-                break;
-            }
-        }
-    }
+    st = alloc_status(f, st, failed0, capped0, "the headers");
+    /* strict: any error recorded while reading headers fails the open */
+    st = strict_status(f, st, 0, 0);
     if (st != OI_OK) {
         const oi_diag *d = NULL;
         for (size_t i = 0; i < f->diags.n && !d; i++)
             if (!oi_diag_at(f, i)->warning)
                 d = oi_diag_at(f, i);
+        if (st == OI_NOMEM || st == OI_LIMIT) {
+            /* the parser's own message may be a symptom; say what happened */
+            for (size_t i = 0; i < f->diags.n; i++)
+                if (oi_diag_at(f, i)->code == st && strcmp(oi_diag_at(f, i)->where, "limits") == 0)
+                    d = oi_diag_at(f, i);
+        }
         if (d)
             set_error(err, st, d->where, d->message, d->has_offset, d->offset);
         else
@@ -188,18 +283,20 @@ static void close_file(oi_file *f)
         oi_vec_free(&f->t[t].vec);
     oi_vec_free(&f->diags);
     oi_vec_free(&f->abi_tags.vec);
-    if (f->root == f || !f->root) {
-        oi_arena_free(&f->arena);
-        if (f->map)
-            munmap(f->map, f->map_len);
-    }
+    if (f->root != f)
+        return;   /* a child lives in the top-level file's arena */
+    oi_arena_free(&f->arena);
+    if (f->map)
+        munmap(f->map, f->map_len);
+    if (f->lock_ready)
+        pthread_mutex_destroy(&f->lock);
     free(f);
 }
 
 void oi_close(oi_file *f)
 {
     if (f)
-        close_file(f->root ? f->root : f);
+        close_file(f->root);
 }
 
 const oi_file_info *oi_info(const oi_file *f) { return &f->info; }
@@ -212,21 +309,28 @@ oi_status oi_child(oi_file *f, size_t i, oi_file **out)
     *out = NULL;
     if (!f || i >= f->children.n)
         return OI_ARG;
+    lock(f);
     oi_child_slot *c = (oi_child_slot *)f->children.items + i;
     if (!c->tried) {
         c->tried = true;
         oi_error err;
+        uint64_t failed0 = f->mem->nfailed;
         if (c->data.n == 0) {
             c->status = OI_ERROR_NOOFF(f, OI_NOTOBJ, "open", "%s: empty member", c->name);
         } else {
-            c->status = open_view(c->data, c->name, &f->opt, f->root, &c->file, &err);
+            c->status = open_view(c->data, c->name, NULL, f, &c->file, &err);
             if (c->status != OI_OK)
                 oi_diag_add(f, c->status, true, err.has_offset, err.offset,
                             "child", __LINE__, "%s: %s", c->name, err.message);
         }
+        /* the reason could not be recorded: say what happened instead */
+        if (c->status != OI_OK && c->status != OI_LIMIT && f->mem->nfailed != failed0)
+            c->status = OI_NOMEM;
     }
     *out = c->file;
-    return c->status;
+    oi_status st = c->status;
+    unlock(f);
+    return st;
 }
 
 oi_status oi_child_by_arch(oi_file *f, const char *arch, oi_file **out)
@@ -259,10 +363,58 @@ static build_fn builder(const oi_file *f, int t)
     return NULL;
 }
 
+static const char *const table_name[OI_T_COUNT] = {
+    [OI_T_SECTIONS] = "the section table", [OI_T_SYMBOLS] = "the symbol table",
+    [OI_T_EXPORTS] = "the export table",   [OI_T_IMPORTS] = "the import table",
+    [OI_T_DEPS] = "the dependencies",      [OI_T_PROPS] = "the properties",
+};
+
+/* Build tb once with fn. The first caller builds it under the file's lock;
+ * once `built` is set the table never changes, so later callers (on any
+ * thread) read it without the lock. A builder asking for its own table
+ * (same thread, lock held) gets what is there so far. */
+static oi_status build_once(oi_file *f, oi_table *tb, build_fn fn, const char *what,
+                            bool exports)
+{
+    if (!atomic_load_explicit(&tb->built, memory_order_acquire)) {
+        lock(f);
+        if (!atomic_load_explicit(&tb->built, memory_order_relaxed) && !tb->building) {
+            tb->building = true;
+            oi_vec_use(&tb->vec, f->mem);
+            size_t before = f->diags.n;
+            uint64_t errors0 = f->diag_errors_seen;
+            uint64_t failed0 = f->mem->nfailed, capped0 = f->mem->ncapped;
+            oi_status st = fn ? fn(f) : OI_OK;
+            bool alloc_failed = f->mem->nfailed != failed0;
+            st = alloc_status(f, st, failed0, capped0, what);
+            st = strict_status(f, st, before, errors0);
+            if (st == OI_OK && exports)
+                oi_abi_annotate_exports(&f->info, tb->vec.items, tb->vec.n);
+            /* a record whose allocation failed may be half filled: drop the
+             * table; strict mode drops it on any error */
+            if (alloc_failed || (st != OI_OK && !f->opt.permissive))
+                tb->vec.n = 0;
+            tb->status = st;
+            tb->building = false;
+            atomic_store_explicit(&tb->built, true, memory_order_release);
+        }
+        unlock(f);
+    }
+    return tb->status;
+}
+
+oi_status oi_table_once(oi_file *f, oi_table *tb, oi_status (*fn)(oi_file *f), const char *what)
+{
+    return build_once(f, tb, fn, what, false);
+}
+
+void oi_file_lock(const oi_file *f) { lock(f); }
+void oi_file_unlock(const oi_file *f) { unlock(f); }
+
 static oi_status table(oi_file *f, int t, const void **out, size_t *n)
 {
     oi_table *tb = &f->t[t];
-    if (t == OI_T_EXPORTS && f->xstream && !tb->built) {
+    if (t == OI_T_EXPORTS && f->xstream) {
         /* asked from inside oi_exports_each's callback: the table is the
          * stream's chunk just now */
         if (out)
@@ -271,30 +423,12 @@ static oi_status table(oi_file *f, int t, const void **out, size_t *n)
             *n = 0;
         return OI_ARG;
     }
-    if (!tb->built) {
-        tb->built = true;
-        build_fn fn = builder(f, t);
-        size_t before = f->diags.n;
-        tb->status = fn ? fn(f) : OI_OK;
-        if (tb->status == OI_OK && !f->opt.permissive) {
-            for (size_t i = before; i < f->diags.n; i++) {
-                const oi_diag *d = oi_diag_at(f, i);
-                if (!d->warning) {
-                    tb->status = d->code;
-                    break;
-                }
-            }
-        }
-        if (tb->status == OI_OK && t == OI_T_EXPORTS)
-            oi_abi_annotate_exports(&f->info, tb->vec.items, tb->vec.n);
-        if (tb->status != OI_OK && !f->opt.permissive)
-            tb->vec.n = 0;
-    }
+    oi_status st = build_once(f, tb, builder(f, t), table_name[t], t == OI_T_EXPORTS);
     if (out)
         *out = tb->vec.items;
     if (n)
         *n = tb->vec.n;
-    return tb->status;
+    return st;
 }
 
 #define TABLE_API(fn, type, t)                                            \
@@ -327,10 +461,17 @@ static void stream_flush(oi_file *f, oi_export_stream *s, oi_export *e, size_t n
 
 oi_status oi_exports_each(oi_file *f, unsigned flags, oi_export_fn fn, void *ctx)
 {
-    if (!f || !fn || f->xstream)
+    if (!f || !fn)
         return OI_ARG;
     oi_table *tb = &f->t[OI_T_EXPORTS];
-    if (tb->built || !f->opt.permissive || !f->ops->exports_stream || !f->ops->build_exports) {
+    lock(f);
+    if (f->xstream || tb->building) {
+        unlock(f);
+        return OI_ARG;   /* from inside a stream's callback, or a builder */
+    }
+    if (atomic_load_explicit(&tb->built, memory_order_acquire) || !f->opt.permissive ||
+        !f->ops->exports_stream || !f->ops->build_exports) {
+        unlock(f);
         const oi_export *e;
         size_t n;
         oi_status st = oi_exports(f, &e, &n);
@@ -338,14 +479,25 @@ oi_status oi_exports_each(oi_file *f, unsigned flags, oi_export_fn fn, void *ctx
             fn(ctx, e, n);
         return st;
     }
+    /* the build runs as build_once runs it, under the file's lock (the
+     * callback too), but hands the table over a chunk at a time and leaves
+     * it unbuilt: oi_exports() builds it in full if asked */
     oi_export_stream s = { stream_flush, EXPORT_CHUNK, fn, ctx, flags };
     f->xstream = &s;
+    tb->building = true;
+    oi_vec_use(&tb->vec, f->mem);
+    uint64_t failed0 = f->mem->nfailed, capped0 = f->mem->ncapped;
     oi_status st = f->ops->build_exports(f);
-    if (tb->vec.n)
+    bool alloc_failed = f->mem->nfailed != failed0;
+    st = alloc_status(f, st, failed0, capped0, table_name[OI_T_EXPORTS]);
+    /* a record whose allocation failed may be half filled: not handed over
+     * (the chunks before it were) */
+    if (tb->vec.n && !alloc_failed)
         stream_flush(f, &s, tb->vec.items, tb->vec.n);
     f->xstream = NULL;
-    /* the table stays unbuilt: oi_exports() builds it in full if asked */
+    tb->building = false;
     oi_vec_free(&tb->vec);
+    unlock(f);
     return st;
 }
 
@@ -363,12 +515,15 @@ oi_status oi_section_data(oi_file *f, size_t i, const void **data, size_t *size)
     if (i >= n)
         return OI_ARG;
     oi_view v;
+    /* decompressing fills a cache and the arena: one thread at a time */
+    lock(f);
     if (f->ops->section_data) {
         st = f->ops->section_data(f, i, &v);
     } else if (!oi_view_sub(f->data, s[i].offset, s[i].file_size, &v)) {
         st = OI_ERROR(f, OI_TRUNCATED, s[i].offset, "section",
                       "section %zu runs past the end of the file", i);
     }
+    unlock(f);
     if (st == OI_OK) {
         *data = v.p;
         *size = v.n;
@@ -416,11 +571,36 @@ oi_status oi_load_all(oi_file *f)
     return first;
 }
 
-size_t oi_diag_count(const oi_file *f) { return f ? f->diags.n : 0; }
+/* Diagnostics grow while tables are built, so reading them takes the lock;
+ * each record stays where it is until oi_close. */
+size_t oi_diag_count(const oi_file *f)
+{
+    if (!f)
+        return 0;
+    lock(f);
+    size_t n = f->diags.n;
+    unlock(f);
+    return n;
+}
 
 const oi_diag *oi_diag_at(const oi_file *f, size_t i)
 {
-    return f && i < f->diags.n ? (const oi_diag *)f->diags.items + i : NULL;
+    if (!f)
+        return NULL;
+    lock(f);
+    const oi_diag *d = i < f->diags.n ? ((oi_diag *const *)f->diags.items)[i] : NULL;
+    unlock(f);
+    return d;
+}
+
+size_t oi_diag_suppressed(const oi_file *f)
+{
+    if (!f)
+        return 0;
+    lock(f);
+    size_t n = f->diags_suppressed;
+    unlock(f);
+    return n;
 }
 
 /* ---------------------------------------------------------- lookup */
@@ -469,15 +649,25 @@ oi_status oi_lookup_ex(oi_file *f, const char *name, const char *version, unsign
     res->exp.callconv_argbytes = -1;
     if (f->children.n)
         return OI_UNSUPPORTED;   /* a container: look up in a child */
+    /* a format's lookup may read libelf or fill a cache on first use: one
+     * lookup at a time per file */
+    lock(f);
+    uint64_t failed0 = f->mem->nfailed, capped0 = f->mem->ncapped;
     oi_status st = flags && f->ops->lookup_ex
                        ? f->ops->lookup_ex(f, name, version, flags, explain, ctx, res)
                    : f->ops->lookup
                        ? f->ops->lookup(f, name, version, explain, ctx, res)
                        : scan_lookup(f, name, version, explain, ctx, res);
-    if (st == OI_OK && res->found)
-        oi_abi_annotate_exports(&f->info, &res->exp, 1);
-    else if (st == OI_OK)
+    if (st == OI_OK && !res->found)
         st = OI_NOTFOUND;
+    /* "not found" because an allocation failed would be a wrong answer */
+    if (f->mem->nfailed != failed0) {
+        st = f->mem->ncapped != capped0 ? OI_LIMIT : OI_NOMEM;
+        res->found = false;
+    }
+    if (st == OI_OK)
+        oi_abi_annotate_exports(&f->info, &res->exp, 1);
+    unlock(f);
     return st;
 }
 
@@ -486,8 +676,10 @@ const oi_export *oi_find_export(oi_file *f, const char *name, const char *versio
     oi_lookup_result r;
     if (oi_lookup(f, name, version, NULL, NULL, &r) != OI_OK)
         return NULL;
+    lock(f);
     oi_export *e = oi_arena_alloc(f->mem, sizeof *e);
     if (e)
         *e = r.exp;
+    unlock(f);
     return e;
 }

@@ -41,6 +41,8 @@ void print_diags_text(FILE *o, oi_file *f)
         out_escaped(o, d->message);
         fputc('\n', o);
     }
+    if (oi_diag_suppressed(f))
+        fprintf(o, "  %zu more suppressed\n", oi_diag_suppressed(f));
 }
 
 /* Pad with spaces to width w after printing a field of width used. */
@@ -346,6 +348,7 @@ static void print_diags_json(json *j, oi_file *f)
         json_end_object(j);
     }
     json_end_array(j);
+    json_uint(j, "diagnostics_suppressed", oi_diag_suppressed(f));
 }
 
 /* Properties ordered by key, then by position, so equal keys group in file

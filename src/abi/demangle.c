@@ -70,12 +70,15 @@ const char *oi_demangle_name(oi_file *f, const char *name)
     size_t n = oi_demangle_to(name, small, sizeof small);
     if (n == 0)
         return NULL;
-    if (n < sizeof small)
-        return oi_arena_strndup(f->mem, small, n);
-    char *big = oi_arena_alloc(f->mem, n + 1);
-    if (!big || oi_demangle_to(name, big, n + 1) != n)
+    /* the arena is the file's: allocate under its lock, so threads sharing
+     * the handle may demangle at once */
+    oi_file_lock(f);
+    char *out = n < sizeof small ? oi_arena_strndup(f->mem, small, n)
+                                 : oi_arena_alloc(f->mem, n + 1);
+    oi_file_unlock(f);
+    if (out && n >= sizeof small && oi_demangle_to(name, out, n + 1) != n)
         return NULL;
-    return big;
+    return out;
 }
 
 const char *oi_demangle(oi_file *f, const oi_export *e)

@@ -368,17 +368,21 @@ oi_status oi_abi_build_tags(oi_file *f)
     return st;
 }
 
+static oi_status build_tags(oi_file *f)
+{
+    return f->children.n ? OI_OK : oi_abi_build_tags(f);
+}
+
 oi_status oi_abi_tags(oi_file *f, const oi_property **out, size_t *n)
 {
     if (!f)
         return OI_ARG;
-    if (!f->abi_tags.built) {
-        f->abi_tags.built = true;
-        f->abi_tags.status = f->children.n ? OI_OK : oi_abi_build_tags(f);
-    }
+    /* built once under the file's lock, like the API's own tables, so
+     * threads may ask for it at the same time */
+    oi_status st = oi_table_once(f, &f->abi_tags, build_tags, "the ABI tags");
     if (out)
         *out = f->abi_tags.vec.items;
     if (n)
         *n = f->abi_tags.vec.n;
-    return f->abi_tags.status;
+    return st;
 }

@@ -189,35 +189,39 @@ static bool compare_pair(oi_diff *d, const char *name, const oi_export *o, const
 }
 
 /* One name, with its versions on each side: exact version matches first,
- * then what is left over pairs up as version changes. */
+ * then what is left over pairs up as version changes. Both runs are sorted
+ * by version, so the exact matches are one merge: linear however many
+ * exports share the name (a hostile file may give a thousand the name
+ * "<?>"; a fixed cap there made a file differ from itself, a fuzz finding). */
 static bool compare_name(oi_diff *d, const char *name, const side *os, size_t o0, size_t o1,
                          const side *ns, size_t n0, size_t n1)
 {
     bool ok = true;
     size_t on = o1 - o0, nn = n1 - n0;
-    bool oused[64] = { 0 }, nused[64] = { 0 };
-    bool big = on > 64 || nn > 64;   /* absurd version counts: no pairing */
-    for (size_t i = o0; i < o1; i++)
-        for (size_t k = n0; k < n1; k++) {
-            if (big || nused[k - n0])
-                continue;
-            const oi_export *o = &os->e[os->ent[i].i], *n = &ns->e[ns->ent[k].i];
-            if (cmp_version(o->version, n->version) == 0) {
-                oused[i - o0] = nused[k - n0] = true;
-                ok &= compare_pair(d, name, o, n);
-                break;
-            }
-        }
-    size_t k = n0;
-    for (size_t i = o0; i < o1; i++) {
-        if (!big && oused[i - o0])
-            continue;
-        const oi_export *o = &os->e[os->ent[i].i];
-        while (k < n1 && !big && nused[k - n0])
+    /* the entries left over on each side, in order */
+    size_t *left = calloc(on + nn ? on + nn : 1, sizeof *left);
+    if (!left)
+        return false;
+    size_t *lo = left, *ln = left + on, nlo = 0, nln = 0;
+    size_t i = o0, k = n0;
+    while (i < o1 || k < n1) {
+        int c = i >= o1 ? 1 : k >= n1 ? -1
+                : cmp_version(os->e[os->ent[i].i].version, ns->e[ns->ent[k].i].version);
+        if (c == 0) {
+            ok &= compare_pair(d, name, &os->e[os->ent[i].i], &ns->e[ns->ent[k].i]);
+            i++;
             k++;
-        if (k < n1 && !big) {
-            const oi_export *n = &ns->e[ns->ent[k].i];
-            nused[k - n0] = true;
+        } else if (c < 0) {
+            lo[nlo++] = i++;
+        } else {
+            ln[nln++] = k++;
+        }
+    }
+    size_t m = 0;
+    for (size_t a = 0; a < nlo; a++) {
+        const oi_export *o = &os->e[os->ent[lo[a]].i];
+        if (m < nln) {
+            const oi_export *n = &ns->e[ns->ent[ln[m++]].i];
             /* a versioned reference no longer finds its version; an
              * unversioned one binds to whatever the new default is */
             ok &= add(d, OI_CHANGE_VERSION, o->version != NULL, name, o, n, "%s -> %s",
@@ -229,14 +233,13 @@ static bool compare_name(oi_diff *d, const char *name, const side *os, size_t o0
                       o->version ? o->version : "");
         }
     }
-    for (k = n0; k < n1; k++) {
-        if (!big && nused[k - n0])
-            continue;
-        const oi_export *n = &ns->e[ns->ent[k].i];
+    for (; m < nln; m++) {
+        const oi_export *n = &ns->e[ns->ent[ln[m]].i];
         ok &= add(d, OI_CHANGE_ADDED, false, name, NULL, n, "%s%s%s", name,
                   n->version ? (n->version_default ? "@@" : "@") : "",
                   n->version ? n->version : "");
     }
+    free(left);
     return ok;
 }
 

@@ -21,6 +21,29 @@ struct oi_check_report {
 
 /* ------------------------------------------------------------ evidence */
 
+/* Evidence is one line (the header says so), but it quotes names from the
+ * file: a control byte among them is written \xNN (the CLI escapes the
+ * rest, as it does every name). A fuzz finding: a name with a newline made
+ * the hash-table check's evidence two lines. */
+static char *one_line(oi_arena *a, const char *s)
+{
+    size_t n = 0, ctl = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++)
+        ctl += *p < 0x20 || *p == 0x7f;
+    char *out = oi_arena_alloc(a, n + 3 * ctl + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            o += sprintf(o, "\\x%02x", *p);
+        else
+            *o++ = (char)*p;
+    }
+    *o = 0;
+    return out;
+}
+
 void ev_add(evidence *ev, const char *fmt, ...)
 {
     if (ev->full)
@@ -221,7 +244,7 @@ oi_status oi_check_run(oi_file *f, const oi_policy *p, oi_check_report **out)
         res->index = i;
         res->verdict = v;
         res->severity = sev;
-        res->evidence = oi_arena_strdup(&r->mem, ev.text);
+        res->evidence = one_line(&r->mem, ev.text);
         if (!res->evidence)
             res->evidence = "";
         if (v == OI_VERDICT_FAIL && sev == OI_SEV_ERROR)

@@ -157,7 +157,8 @@ static Elf *oelf_open_without_shdrs(oi_file *f)
     OI_WARN(f, OI_TRUNCATED, shoff, "elf/header",
             "section header table is outside the file: ignored, reading through "
             "the program headers");
-    p->patched = malloc(f->data.n);
+    /* a copy of the whole file: charged to max_alloc like the tables */
+    p->patched = oi_arena_calloc_charged(f->mem, f->data.n, 1);
     if (!p->patched)
         return NULL;
     memcpy(p->patched, d, f->data.n);
@@ -217,7 +218,30 @@ static oi_status oelf_open(oi_file *f)
         OI_ERROR(f, OI_TRUNCATED, p->ehdr.e_phoff, "elf/header",
                  "program header table: %s", elf_errmsg(-1));
         p->phnum = 0;
+    } else if (p->ehdr.e_phnum && p->ehdr.e_phnum != PN_XNUM) {
+        /* libelf quietly reads fewer program headers than e_phnum when the
+         * table is cut off or e_phentsize is off; the kernel refuses both */
+        uint64_t phsz = p->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+        oi_view ph;
+        if (p->ehdr.e_phentsize != phsz) {
+            OI_ERROR(f, OI_MALFORMED, p->is64 ? 54 : 42, "elf/header",
+                     "e_phentsize %u is not the %llu bytes of a program header",
+                     p->ehdr.e_phentsize, (unsigned long long)phsz);
+        } else if (!oi_view_array(f->data, p->ehdr.e_phoff, p->ehdr.e_phnum, phsz, &ph)) {
+            OI_ERROR(f, OI_TRUNCATED, p->ehdr.e_phoff, "elf/header",
+                     "program header table (%u entries at 0x%llx) runs past the end of the file",
+                     p->ehdr.e_phnum, (unsigned long long)p->ehdr.e_phoff);
+            if (p->phnum > p->ehdr.e_phnum)
+                p->phnum = p->ehdr.e_phnum;
+        }
     }
+    /* libelf reads section headers of its own size whatever e_shentsize says */
+    uint64_t shsz = p->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
+    if (p->ehdr.e_shoff && p->ehdr.e_shentsize != shsz)
+        OI_WARN(f, OI_MALFORMED, p->is64 ? 58 : 46, "elf/header",
+                "e_shentsize %u is not the %llu bytes of a section header; they are read as "
+                "%llu-byte entries", p->ehdr.e_shentsize, (unsigned long long)shsz,
+                (unsigned long long)shsz);
     /* libelf may quietly drop a section header table that lies outside
      * the file (a truncated copy): say so, and go on with the segments */
     const GElf_Ehdr *eh = &p->ehdr;
@@ -321,7 +345,7 @@ static void oelf_close(oi_file *f)
     oelf_close_debug_file(p);
     if (p->elf)
         elf_end(p->elf);
-    free(p->patched);
+    oi_arena_free_charged(f->mem, p->patched, f->data.n);
 }
 
 const oi_format_ops oi_elf_ops = {

@@ -202,6 +202,8 @@ oi_status oelf_section_content(oi_file *f, Elf_Scn *scn, oi_view *out)
                        "section %zu: compression type %u is not supported", ndx, c.ch_type);
     if (c.size == 0)
         return OI_OK;
+    if (oi_limit_decompress(f, c.size, sh.sh_offset, "elf/compress") != OI_OK)
+        return OI_LIMIT;
     uint8_t *buf = c.size <= SIZE_MAX ? oi_arena_alloc(f->mem, (size_t)c.size) : NULL;
     if (!buf)
         return OI_WARN(f, OI_LIMIT, sh.sh_offset, "elf/compress",

@@ -77,7 +77,11 @@ static bool gnu_bloom_pass(const oelf_priv *p, uint32_t h, size_t *word_idx)
         w %= g->bloom_size;
     uint64_t word = p->is64 ? oi_get64(g->bloom.p + 8 * w, p->big)
                             : oi_get32(g->bloom.p + 4 * w, p->big);
-    uint64_t mask = (uint64_t)1 << (h % bits) | (uint64_t)1 << ((h >> g->bloom_shift) % bits);
+    /* glibc shifts an uint_fast32_t (64 bits on ELF64 hosts): a shift the
+     * file sets past the word is taken modulo its width, as the shift
+     * instruction does, never as C's undefined behaviour */
+    uint64_t h2 = bits == 64 ? (uint64_t)h >> (g->bloom_shift & 63) : h >> (g->bloom_shift & 31);
+    uint64_t mask = (uint64_t)1 << (h % bits) | (uint64_t)1 << (h2 % bits);
     *word_idx = w;
     return (word & mask) == mask;
 }

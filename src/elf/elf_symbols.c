@@ -128,6 +128,9 @@ static void oelf_parse_gnu_hash(oi_file *f, oi_view v, uint64_t off)
     if (bloom & (bloom - 1))
         OI_WARN(f, OI_MALFORMED, off, "elf/gnu-hash",
                 "Bloom filter size %u is not a power of two: glibc masks the index", bloom);
+    if (shift >= 32)
+        OI_WARN(f, OI_MALFORMED, off, "elf/gnu-hash",
+                "Bloom shift %u leaves no bit of the 32-bit hash (linkers use 5 to 8)", shift);
     oi_view_tail(v, c.pos, &g->chain);
     g->chain.n -= g->chain.n % 4;
     g->nbuckets = nb;
@@ -448,6 +451,10 @@ static oi_status oelf_add_symbols(oi_file *f, const oelf_symtab *t, bool dynamic
         uint32_t shndx;
         if (!oelf_sym_at(f, t, i, &s, &shndx))
             continue;
+        if (s.st_shndx == SHN_XINDEX && !t->xndx)
+            OI_WARN(f, OI_MALFORMED, t->offset, t->where,
+                    "symbol %zu: st_shndx is SHN_XINDEX but there is no SHT_SYMTAB_SHNDX "
+                    "table, so its section is unknown", i);
         oi_symbol *o = oi_model_symbol(f);
         if (!o)
             return OI_NOMEM;

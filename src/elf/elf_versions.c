@@ -159,6 +159,24 @@ static void walk_verneed(oi_file *f, bool fill, size_t *maxidx)
     }
 }
 
+/* One warning for the first dynamic symbol whose version index names no
+ * version (verdef and verneed do not define it): its version is lost. */
+static void check_versym(oi_file *f)
+{
+    oelf_priv *p = oelf_p(f);
+    size_t n = p->versym.n / 2, bad = 0, first = 0;
+    for (size_t i = 1; i < n; i++) {
+        size_t idx = (size_t)oelf_versym(p, i) & VERSYM_VERSION;
+        if (idx > VER_NDX_GLOBAL && (idx >= p->nvers || !p->vers[idx].name) && bad++ == 0)
+            first = i;
+    }
+    if (bad)
+        OI_WARN(f, OI_MALFORMED, p->verdef_off, "elf/versym",
+                "%zu dynamic symbols have a version index that has no definition in verdef "
+                "or verneed (first: symbol %zu, index %u); their version is unknown", bad, first,
+                (unsigned)(oelf_versym(p, first) & VERSYM_VERSION));
+}
+
 oi_status oelf_load_versions(oi_file *f)
 {
     oelf_priv *p = oelf_p(f);
@@ -170,8 +188,10 @@ oi_status oelf_load_versions(oi_file *f)
     if (p->verneed.n)
         walk_verneed(f, false, &maxidx);
     p->has_verdef = p->verdef.n > 0;
-    if (maxidx == 0)
+    if (maxidx == 0) {
+        check_versym(f);
         return OI_OK;
+    }
     /* at most 0x8000 entries: a version index is 15 bits */
     p->vers = oi_arena_array(f->mem, maxidx + 1, sizeof *p->vers);
     if (!p->vers)
@@ -181,5 +201,6 @@ oi_status oelf_load_versions(oi_file *f)
         walk_verdef(f, true, &maxidx);
     if (p->verneed.n)
         walk_verneed(f, true, &maxidx);
+    check_versym(f);
     return OI_OK;
 }

@@ -252,6 +252,8 @@ static oi_status walk(trie_walk *w, int mode)
         return trie_error(w, OI_LIMIT, 0, "trie larger than 4 GiB");
     trie_frame stack[TRIE_MAX_DEPTH];
     size_t depth = 0;
+    /* oi_options.max_depth, within the stack's room */
+    size_t limit = w->f->opt.max_depth < TRIE_MAX_DEPTH ? w->f->opt.max_depth : TRIE_MAX_DEPTH;
     oi_status st = enter(w, 0, 0, mode, &stack[depth++]);
     while (st == OI_OK && depth) {
         trie_frame *fr = &stack[depth - 1];
@@ -287,8 +289,9 @@ static oi_status walk(trie_walk *w, int mode)
         uint64_t name_len = (uint64_t)fr->name_len + len;
         if (name_len > w->t.n)   /* cannot happen in a tree: each byte is used once */
             return trie_error(w, OI_MALFORMED, label_at, "name longer than the trie");
-        if (depth == TRIE_MAX_DEPTH)
-            return trie_error(w, OI_LIMIT, label_at, "trie deeper than %d edges", TRIE_MAX_DEPTH);
+        if (depth >= limit)
+            return trie_error(w, OI_LIMIT, label_at, "trie deeper than %zu edges (oi_options.max_depth)",
+                              limit);
         if (mode != WALK_MEASURE) {
             if (name_len > w->st.max_name)
                 return OI_LIMIT;   /* as above: past where the measuring walk stopped */
@@ -311,8 +314,16 @@ static oi_status walk_init(oi_file *f, trie_walk *w, bool trusted)
     w->trusted = trusted;
     if (trusted)
         return OI_OK;
-    w->visited = calloc(p->trie.n / 8 + 1, 1);
+    w->visited = oi_arena_calloc_charged(f->mem, p->trie.n / 8 + 1, 1);
     return w->visited ? OI_OK : OI_NOMEM;
+}
+
+/* Give the walk's visited set back (charged to max_alloc while it lived). */
+static void walk_done(trie_walk *w)
+{
+    if (w->visited)
+        oi_arena_free_charged(w->f->mem, w->visited, macho_p(w->f)->trie.n / 8 + 1);
+    w->visited = NULL;
 }
 
 oi_status macho_trie_validate(oi_file *f)
@@ -324,7 +335,7 @@ oi_status macho_trie_validate(oi_file *f)
     oi_status st = walk_init(f, &w, false);
     if (st == OI_OK)
         st = walk(&w, WALK_MEASURE);
-    free(w.visited);
+    walk_done(&w);
     p->tstat = w.st;
     p->tstat.state = st == OI_OK ? 1 : -1;
     p->tstat.status = st;
@@ -394,12 +405,14 @@ void macho_trie_terminal(oi_file *f, size_t node, const char *name, oi_export *e
 
 /* ------------------------------------------------------------ nlist */
 
-static void nlist_set_free(nlist_set *ns)
+/* The set's arrays are charged to max_alloc while they live. */
+static void nlist_set_free(oi_file *f, nlist_set *ns)
 {
-    free(ns->slot);
-    free(ns->rep);
-    free(ns->seen);
-    free(ns->name);
+    size_t nsyms = macho_p(f)->nsyms;
+    oi_arena_free_charged(f->mem, ns->slot, ns->cap * sizeof *ns->slot);
+    oi_arena_free_charged(f->mem, ns->rep, nsyms * sizeof *ns->rep);
+    oi_arena_free_charged(f->mem, ns->seen, nsyms);
+    oi_arena_free_charged(f->mem, ns->name, nsyms * sizeof *ns->name);
     memset(ns, 0, sizeof *ns);
 }
 
@@ -411,9 +424,10 @@ static bool nlist_set_build(oi_file *f, nlist_set *ns)
     memset(ns, 0, sizeof *ns);
     if (!p->has_symtab || !p->nsyms)
         return false;
-    ns->rep = malloc((size_t)p->nsyms * sizeof *ns->rep);
-    ns->seen = calloc(p->nsyms, 1);
-    ns->name = malloc((size_t)p->nsyms * sizeof *ns->name);
+    /* rep and name are written before they are read: not zeroed */
+    ns->rep = oi_arena_realloc_charged(f->mem, NULL, 0, (size_t)p->nsyms * sizeof *ns->rep);
+    ns->seen = oi_arena_calloc_charged(f->mem, p->nsyms, 1);
+    ns->name = oi_arena_realloc_charged(f->mem, NULL, 0, (size_t)p->nsyms * sizeof *ns->name);
     if (!ns->rep || !ns->seen || !ns->name)
         goto fail;
     size_t next = 0;
@@ -430,7 +444,7 @@ static bool nlist_set_build(oi_file *f, nlist_set *ns)
     ns->cap = 16;
     while (ns->cap < next + next / 2 + 2)   /* at most two thirds full */
         ns->cap *= 2;
-    ns->slot = calloc(ns->cap, sizeof *ns->slot);
+    ns->slot = oi_arena_calloc_charged(f->mem, ns->cap, sizeof *ns->slot);
     if (!ns->slot)
         goto fail;
     for (uint32_t i = 0; i < ns->nread; i++) {
@@ -449,7 +463,7 @@ static bool nlist_set_build(oi_file *f, nlist_set *ns)
     }
     return true;
 fail:
-    nlist_set_free(ns);
+    nlist_set_free(f, ns);
     return false;
 }
 
@@ -555,11 +569,12 @@ oi_status macho_build_exports(oi_file *f)
         w.names_cap = f->xstream->chunk * ((uint64_t)p->tstat.max_name + 1);
     w.scratch = oi_arena_alloc(f->mem, p->tstat.max_name + 1);
     w.names = !w.names_cap ? w.scratch
-              : w.chunk_names ? malloc((size_t)w.names_cap) : oi_arena_alloc(f->mem, w.names_cap);
+              : w.chunk_names ? oi_arena_realloc_charged(f->mem, NULL, 0, (size_t)w.names_cap)
+                              : oi_arena_alloc(f->mem, w.names_cap);
     if (!w.scratch || !w.names || w.names_cap > SIZE_MAX) {
         if (w.chunk_names && w.names != w.scratch)
-            free(w.names);
-        free(w.visited);
+            oi_arena_free_charged(f->mem, w.names, (size_t)w.names_cap);
+        walk_done(&w);
         return OI_ERROR_NOOFF(f, OI_LIMIT, "macho/trie",
                               "exports trie names need %llu bytes, over the memory cap",
                               (unsigned long long)w.names_cap);
@@ -578,10 +593,10 @@ oi_status macho_build_exports(oi_file *f)
             w.nl = &ns;
             if (walk(&w, WALK_PROBE) == OI_OK)
                 nlist_set_report(f, &ns);
-            nlist_set_free(&ns);
+            nlist_set_free(f, &ns);
         }
     }
-    free(w.visited);
+    walk_done(&w);
     if (w.chunk_names && w.names != w.scratch) {
         /* the last chunk is handed over after this returns: its names must
          * live on, so they move to the arena (one chunk's worth) */
@@ -598,7 +613,7 @@ oi_status macho_build_exports(oi_file *f)
             if (b >= lo && b < hi)
                 e[i].fwd_name = keep ? keep + (b - lo) : "<?>";
         }
-        free(w.names);
+        oi_arena_free_charged(f->mem, w.names, (size_t)w.names_cap);
     }
     if (vst != OI_OK)
         return vst;

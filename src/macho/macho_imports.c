@@ -30,10 +30,10 @@ static size_t key_hash(const char *s, int64_t ord)
     return h;
 }
 
-static bool set_grow(macho_import_set *set, const oi_import *im)
+static bool set_grow(oi_file *f, macho_import_set *set, const oi_import *im)
 {
     size_t cap = set->cap ? set->cap * 2 : 64;
-    uint32_t *slot = calloc(cap, sizeof *slot);
+    uint32_t *slot = oi_arena_calloc_charged(f->mem, cap, sizeof *slot);
     if (!slot)
         return false;
     for (size_t i = 0; i < set->cap; i++) {
@@ -45,7 +45,7 @@ static bool set_grow(macho_import_set *set, const oi_import *im)
             h = (h + 1) & (cap - 1);
         slot[h] = set->slot[i];
     }
-    free(set->slot);
+    oi_arena_free_charged(f->mem, set->slot, set->cap * sizeof *set->slot);
     set->slot = slot;
     set->cap = cap;
     return true;
@@ -56,7 +56,7 @@ oi_status macho_add_import(oi_file *f, macho_import_set *set, const char *name, 
 {
     macho_priv *p = macho_p(f);
     oi_vec *v = &f->t[OI_T_IMPORTS].vec;
-    if ((set->used + 1) * 2 > set->cap && !set_grow(set, v->items))
+    if ((set->used + 1) * 2 > set->cap && !set_grow(f, set, v->items))
         return OI_NOMEM;
     oi_import *im = v->items;
     size_t h = key_hash(name, ord) & (set->cap - 1);
@@ -196,6 +196,6 @@ oi_status macho_build_imports(oi_file *f)
         if ((s2 = run_binds(f, &set, p->lazy_bind, MACHO_IMP_LAZY_BIND)) != OI_OK && st == OI_OK)
             st = s2;
     }
-    free(set.slot);
+    oi_arena_free_charged(f->mem, set.slot, set.cap * sizeof *set.slot);
     return st;
 }

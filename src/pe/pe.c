@@ -176,7 +176,8 @@ static void pe_find_overlap(oi_file *f, pe_priv *p, uint64_t table_off)
 {
     uint32_t n = p->nsections, m = 0;
     sec_key *keys;
-    if (n < 2 || !(keys = malloc((size_t)n * sizeof *keys)))
+    /* charged to max_alloc; a failure fails the build (file.h) */
+    if (n < 2 || !(keys = oi_arena_calloc_charged(f->mem, n, sizeof *keys)))
         return;
     for (uint32_t i = 0; i < n; i++)
         if (p->sections[i].vextent)
@@ -201,7 +202,7 @@ static void pe_find_overlap(oi_file *f, pe_priv *p, uint64_t table_off)
             last = keys[k].index;
         }
     }
-    free(keys);
+    oi_arena_free_charged(f->mem, keys, (size_t)n * sizeof *keys);
 }
 
 oi_status pe_read_sections(oi_file *f, pe_priv *p, uint64_t off, uint32_t n)
@@ -250,6 +251,14 @@ oi_status pe_read_sections(oi_file *f, pe_priv *p, uint64_t off, uint32_t n)
         }
         ps->file_off = raw_off;
         ps->vextent = image ? (ps->vsize ? ps->vsize : ps->raw_size) : ps->raw_size;
+        /* the loader maps the section inside the 32-bit image: an extent
+         * past 2^32 or past SizeOfImage cannot be loaded */
+        uint64_t vend = (uint64_t)ps->vaddr + ps->vextent;
+        if (image && (vend > UINT32_MAX || (p->size_of_image && vend > p->size_of_image)))
+            OI_WARN(f, OI_MALFORMED, off + (uint64_t)i * IMAGE_SIZEOF_SECTION_HEADER, "pe/sections",
+                    "section %s: VirtualAddress 0x%x + VirtualSize 0x%x ends at 0x%llx, past %s",
+                    ps->name, ps->vaddr, ps->vextent, (unsigned long long)vend,
+                    vend > UINT32_MAX ? "2^32" : "SizeOfImage");
         uint64_t len = ps->raw_off ? ps->raw_size : 0;
         if (len && (raw_off >= f->data.n || len > f->data.n - raw_off)) {
             OI_WARN(f, OI_TRUNCATED, off + (uint64_t)i * IMAGE_SIZEOF_SECTION_HEADER, "pe/sections",

@@ -53,11 +53,30 @@ bool rs_push_str(rs_vec *v, const char *s)
 
 void rs_note(oi_bind *b, oi_status code, const char *where, const char *fmt, ...)
 {
-    char buf[600];
+    /* at most this many notes: a hostile closure could ask for one per
+     * import, each compared with all the others */
+    enum { MAX_NOTES = 256 };
+    if (b->diags.n > MAX_NOTES)
+        return;
+    char raw[600], buf[600];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    if (b->diags.n == MAX_NOTES) {
+        snprintf(raw, sizeof raw, "more than %d notes: the rest are not kept", MAX_NOTES);
+        where = "bind";
+    }
+    /* one line of printable ASCII, as every diagnostic (names from the
+     * files it quotes may hold any byte: a fuzz finding) */
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)raw; *p && o + 5 < sizeof buf; p++) {
+        if (*p >= 0x20 && *p < 0x7f)
+            buf[o++] = (char)*p;
+        else
+            o += (size_t)snprintf(buf + o, sizeof buf - o, "\\x%02x", *p);
+    }
+    buf[o] = 0;
     oi_diag *d = b->diags.items;
     for (size_t i = 0; i < b->diags.n; i++)
         if (strcmp(d[i].where, where) == 0 && strcmp(d[i].message, buf) == 0)
