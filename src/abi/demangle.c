@@ -75,6 +75,11 @@ const char *oi_demangle_name(oi_file *f, const char *name)
     oi_file_lock(f);
     char *out = n < sizeof small ? oi_arena_strndup(f->mem, small, n)
                                  : oi_arena_alloc(f->mem, n + 1);
+    /* a name that demangles but cannot be kept says why, once per file */
+    if (!out)
+        OI_ERROR_NOOFF(f, f->mem->ncapped ? OI_LIMIT : OI_NOMEM, "abi/demangle",
+                       "no room to keep a demangled name of %zu bytes (oi_options.max_alloc "
+                       "= %llu)", n, (unsigned long long)f->opt.max_alloc);
     oi_file_unlock(f);
     if (out && n >= sizeof small && oi_demangle_to(name, out, n + 1) != n)
         return NULL;

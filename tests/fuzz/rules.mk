@@ -28,6 +28,8 @@ $(FUZZ_OBJDIR)/replay-%: $(FUZZ_OBJDIR)/fuzz_%.o $(FUZZ_OBJDIR)/exercise.o \
 FUZZ_BUILD   := build-fuzz
 FUZZ_CC      := clang
 FUZZ_SECONDS ?= 60
+FUZZ_SEED    ?=
+FUZZ_RUNS    ?=
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS   = -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 $(WARN) -O1 -g \
@@ -62,6 +64,6 @@ fuzz-build: $(FUZZ_BINS)
 # corpus kept in build-fuzz/corpus/<target> between runs and seeded from
 # the fixtures. Findings go to build-fuzz/findings/<target>/ and fail the run.
 fuzz: $(FUZZ_BINS) fixtures
-	@FUZZ_BUILD=$(FUZZ_BUILD) FIX=$(FIX) sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@FUZZ_BUILD=$(FUZZ_BUILD) FIX=$(FIX) FUZZ_SEED=$(FUZZ_SEED) FUZZ_RUNS=$(FUZZ_RUNS) sh tests/fuzz/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 .PHONY: fuzz-build
