@@ -366,6 +366,9 @@ OI_API oi_status oi_load_all(oi_file *f);
 
 OI_API const oi_file_info *oi_info(const oi_file *f);
 OI_API const char *oi_name(const oi_file *f);   /* path, "path(member)" or "path[arch]" */
+/* The path a top-level file was opened from (oi_open_path); NULL for a
+ * member, a slice, or bytes in memory. */
+OI_API const char *oi_path(const oi_file *f);
 
 /* Fat Mach-O slices and ar members. Children are opened on first use and
  * belong to the parent. */
@@ -740,7 +743,9 @@ OI_API void oi_diff_free(oi_diff *d);
 OI_API const char *oi_demangle(oi_file *f, const oi_export *e);
 /* The same for any symbol name (no format adjustment). Both allocate from
  * f's arena (under the file's lock, so threads sharing the handle may call
- * them; each call allocates again); oi_demangle_to allocates nothing. */
+ * them; each call allocates again); oi_demangle_to allocates nothing.
+ * When f's allocation limit refuses the copy, they return NULL and add an
+ * error diagnostic (where "abi/demangle") to f. */
 OI_API const char *oi_demangle_name(oi_file *f, const char *name);
 /* Without a file: write the demangled name into buf (always NUL-terminated
  * when size > 0, truncated if needed). Returns the full length of the

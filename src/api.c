@@ -302,6 +302,9 @@ void oi_close(oi_file *f)
 const oi_file_info *oi_info(const oi_file *f) { return &f->info; }
 const char *oi_name(const oi_file *f) { return f->name; }
 
+/* only a top-level file mapped from disk has a path to open again */
+const char *oi_path(const oi_file *f) { return f && f->map && f->root == f ? f->name : NULL; }
+
 size_t oi_child_count(oi_file *f) { return f ? f->children.n : 0; }
 
 oi_status oi_child(oi_file *f, size_t i, oi_file **out)

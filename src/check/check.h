@@ -38,7 +38,7 @@ bool pattern_match(const name_pattern *p, const char *raw, const char *demangled
 
 /* The demangled form of name in buf, or NULL when it is not mangled or no
  * demangler knows it. */
-const char *check_demangle(const char *name, char *buf, size_t len);
+const char *check_demangle(oi_format format, const char *name, char *buf, size_t len);
 
 /* ------------------------------------------------------------ policy */
 

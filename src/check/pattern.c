@@ -79,12 +79,12 @@ bool pattern_match(const name_pattern *p, const char *raw, const char *demangled
     return false;
 }
 
-/* The demangler belongs to the abi layer (issue 6); until it is there,
- * nothing is demangled and demangled: patterns match nothing. */
-const char *check_demangle(const char *name, char *buf, size_t len)
+/* Through the library's demangler (src/abi): Itanium, Rust, D and MSVC.
+ * Mach-O puts '_' before every C-level name, which the demangler does not
+ * expect. A name too long for buf is matched on its first len - 1 bytes. */
+const char *check_demangle(oi_format format, const char *name, char *buf, size_t len)
 {
-    (void)name;
-    (void)buf;
-    (void)len;
-    return NULL;
+    if (format == OI_FORMAT_MACHO && name[0] == '_')
+        name++;
+    return oi_demangle_to(name, buf, len) ? buf : NULL;
 }

@@ -51,7 +51,7 @@ oi_verdict check_exports_expected(check_ctx *c, evidence *ev)
         bool found = false;
         for (size_t i = 0; i < c->nexp && !found; i++) {
             const char *raw = export_name(&c->exp[i], num, sizeof num);
-            const char *dem = p[k].demangled ? check_demangle(raw, dbuf, sizeof dbuf) : NULL;
+            const char *dem = p[k].demangled ? check_demangle(c->in->format, raw, dbuf, sizeof dbuf) : NULL;
             found = pattern_match(&p[k], raw, dem ? dem : raw);
         }
         if (!found) {
@@ -82,7 +82,7 @@ oi_verdict check_exports_forbidden(check_ctx *c, evidence *ev)
         if (is_version_marker(&c->exp[i]))
             continue;
         const char *raw = export_name(&c->exp[i], num, sizeof num);
-        const char *dem = check_demangle(raw, dbuf, sizeof dbuf);
+        const char *dem = check_demangle(c->in->format, raw, dbuf, sizeof dbuf);
         if (matches_any(&c->pol->forbid, raw, dem ? dem : raw)) {
             if (hits.count == 0)
                 ev_add(ev, "forbidden exports: ");
@@ -112,7 +112,7 @@ oi_verdict check_exports_only_expected(check_ctx *c, evidence *ev)
         if (is_version_marker(&c->exp[i]))
             continue;
         const char *raw = export_name(&c->exp[i], num, sizeof num);
-        const char *dem = check_demangle(raw, dbuf, sizeof dbuf);
+        const char *dem = check_demangle(c->in->format, raw, dbuf, sizeof dbuf);
         if (!matches_any(&c->pol->expect, raw, dem ? dem : raw)) {
             if (extra.count == 0)
                 ev_add(ev, "not expected: ");

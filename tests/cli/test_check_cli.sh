@@ -107,8 +107,33 @@ d=json.load(open(sys.argv[1])); print([c["verdict"] for c in d["checks"] if c["i
     done
 fi
 
-# ---- the stub row for imports: named, and says it is not available yet
-"$OI" check --json "$C/soft-gcc" > "$TMP/j"
-got=$(python3 -c 'import json,sys
-d=json.load(open(sys.argv[1])); print([c["verdict"] for c in d["checks"] if c["id"]=="imports.resolvable"][0])' "$TMP/j")
-expect_eq "imports.resolvable says unavailable until bind exists" "$got" unavailable
+# ---- imports.resolvable: n/a without a sysroot; with one, ld.so's own
+# verdict (LD_TRACE_LOADED_OBJECTS with LD_BIND_NOW and LD_WARN is ldd -r)
+resolvable() {  # FILE [ARGS...] -> "verdict|evidence"
+    f=$1; shift
+    "$OI" check --json "$@" "$f" > "$TMP/j"
+    python3 -c 'import json,sys
+d=json.load(open(sys.argv[1])); r=[c for c in d["checks"] if c["id"]=="imports.resolvable"][0]
+print(r["verdict"] + "|" + r["evidence"])' "$TMP/j"
+}
+expect_eq "imports.resolvable is n/a without --root" "$(resolvable "$C/soft-gcc" | cut -d'|' -f1)" n/a
+E=$FIX/bind/elf
+ldso=/lib64/ld-linux-x86-64.so.2
+for p in prog-rpath prog-v3 prog-runpath; do
+    [ -x "$E/$p" ] || { fail "imports.resolvable $p" "fixture missing (make fixtures)"; continue; }
+    out=$(cd "$E" && LD_TRACE_LOADED_OBJECTS=1 LD_BIND_NOW=1 LD_WARN=1 $ldso "./$p" 2>&1)
+    undef=$(echo "$out" | sed -n 's/^undefined symbol: \([^,]*\),.*/\1/p' | sort | tr '\n' ' ')
+    notfound=$(echo "$out" | sed -n 's/^[[:space:]]*\([^ ]*\) => not found.*/\1/p' | sort | tr '\n' ' ')
+    if [ -z "$undef$notfound" ]; then want=pass; else want=fail; fi
+    v=$(resolvable "$E/$p" --root /)
+    expect_eq "imports.resolvable --root / $p (ld.so: ${undef:+undefined $undef}${notfound:+not found $notfound})" "${v%%|*}" "$want"
+    for n in $undef $notfound; do
+        case "$v" in *"${n%%@*}"*) pass "imports.resolvable $p names $n" ;;
+            *) fail "imports.resolvable $p names $n" "$v" ;; esac
+    done
+done
+printf 'root /\n' > "$TMP/root.pol"
+v=$(resolvable "$E/prog-v3" --policy "$TMP/root.pol")
+expect_eq "imports.resolvable: the policy's root line" "${v%%|*}" fail
+"$OI" check -q --root / "$E/prog-v3" > /dev/null
+expect_eq "imports.resolvable failure exits 1" "$?" 1

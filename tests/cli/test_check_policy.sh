@@ -111,3 +111,30 @@ for bad in "$FIX"/pe/mutated/*unsorted-names*.dll; do
 done
 "$OI" check --json "$dll" > "$TMP/j"
 expect_eq "consistency.pe-name-order: $(basename "$dll")" "$(ev "$TMP/j" consistency.pe-name-order | cut -d'|' -f1)" pass
+
+# demangled: patterns, against nm -D -C (the same symbols in the same order
+# as nm -D, so the two listings pair raw and demangled names line by line)
+cxx=$FIX/abi/libcxx.so
+if [ -f "$cxx" ]; then
+    nm -D --defined-only "$cxx" | awk '{print $NF}' > "$TMP/raw"
+    nm -D -C --defined-only "$cxx" | cut -d' ' -f3- > "$TMP/dem"
+    paste -d'|' "$TMP/raw" "$TMP/dem" > "$TMP/pairs"
+    one=$(grep -m1 '(' "$TMP/dem")
+    run "export demangled:$one" "$cxx"
+    expect_eq "export demangled:$one (nm -C)" "$(ev "$TMP/j" exports.expected | cut -d'|' -f1)" pass
+    run "export demangled:objinspect::nothing()" "$cxx"
+    expect_eq "export demangled: a name nm -C does not show" "$(ev "$TMP/j" exports.expected | cut -d'|' -f1)" fail
+    run "forbid demangled:glob:ns::Widget::*" "$cxx"
+    v=$(ev "$TMP/j" exports.forbidden)
+    listed=$(echo "${v#fail|forbidden exports: }" | tr ',' '\n' | sed 's/^ *//' | sort | tr '\n' ' ')
+    want=$(awk -F'|' '$2 ~ /^ns::Widget::/ {print $1}' "$TMP/pairs" | sort | tr '\n' ' ')
+    expect_eq "forbid demangled:glob:ns::Widget::* lists nm -C's raw names" "${v%%|*} $listed" "fail $want"
+    # the raw name does not match a demangled pattern, nor the reverse
+    raw1=$(head -n 1 "$TMP/raw")
+    run "export demangled:$raw1" "$cxx"
+    expect_eq "export demangled: does not match the raw $raw1" "$(ev "$TMP/j" exports.expected | cut -d'|' -f1)" fail
+    run "export raw:$(head -n 1 "$TMP/dem")" "$cxx"
+    expect_eq "export raw: does not match the demangled form" "$(ev "$TMP/j" exports.expected | cut -d'|' -f1)" fail
+else
+    fail "demangled: patterns" "fixture $cxx missing (make fixtures)"
+fi
