@@ -138,10 +138,12 @@ static void print_add(name_print *np, const char *name)
 
 static void nlist_set_probe(oi_file *f, nlist_set *ns, const char *name, bool reexport);
 
-/* The terminal information [at, at + size) of a node fits its size. */
-bool macho_trie_terminal_ok(oi_view trie, uint64_t at, uint64_t size)
+/* Read the terminal information [at, at + size) of a node: does it fit
+ * its size? When not, *bad_at is where the read ran out, from at. */
+static bool read_terminal(oi_view trie, uint64_t at, uint64_t size, uint64_t *bad_at)
 {
     oi_view term;
+    *bad_at = 0;
     if (!oi_view_sub(trie, at, size, &term))
         return false;
     oi_cur c = oi_cur_make(term, 0, false);
@@ -154,26 +156,22 @@ bool macho_trie_terminal_ok(oi_view trie, uint64_t at, uint64_t size)
         if (flags & (EXPORT_SYMBOL_FLAGS_STUB_AND_RESOLVER | EXPORT_SYMBOL_FLAGS_STATIC_RESOLVER))
             oi_uleb(&c);
     }
+    *bad_at = c.bad_at;
     return oi_ok(&c);
+}
+
+bool macho_trie_terminal_ok(oi_view trie, uint64_t at, uint64_t size)
+{
+    uint64_t bad_at;
+    return read_terminal(trie, at, size, &bad_at);
 }
 
 /* Check the terminal information [at, at + size) of a node. */
 static oi_status check_terminal(trie_walk *w, uint64_t at, uint64_t size)
 {
-    oi_view term;
-    oi_view_sub(w->t, at, size, &term);
-    oi_cur c = oi_cur_make(term, 0, false);
-    uint64_t flags = oi_uleb(&c);
-    if (flags & EXPORT_SYMBOL_FLAGS_REEXPORT) {
-        oi_uleb(&c);
-        oi_take_cstr(&c);
-    } else {
-        oi_uleb(&c);
-        if (flags & (EXPORT_SYMBOL_FLAGS_STUB_AND_RESOLVER | EXPORT_SYMBOL_FLAGS_STATIC_RESOLVER))
-            oi_uleb(&c);
-    }
-    if (!oi_ok(&c))
-        return trie_error(w, OI_MALFORMED, at + c.bad_at,
+    uint64_t bad_at;
+    if (!read_terminal(w->t, at, size, &bad_at))
+        return trie_error(w, OI_MALFORMED, at + bad_at,
                           "terminal at 0x%llx: export information overruns its size 0x%llx",
                           (unsigned long long)at, (unsigned long long)size);
     return OI_OK;
