@@ -6,7 +6,9 @@
  *   found TAB ADDRESS(hex) TAB PATH      or      notfound TAB - TAB PATH
  * With --dlsym it also dlopens FILE and appends TAB and dlsym/dlvsym's
  * answer minus the load base (hex), or "-" when dlsym finds nothing. Only
- * for native libraries: the real loader is the oracle then.
+ * for native libraries: the real loader is the oracle then. When dlopen
+ * fails (a dependency missing here) the column is left out and stderr says
+ * why.
  *
  * elf_resolve FILE --section NAME writes the content of section NAME, as
  * oi_section_data returns it (decompressed), to stdout; exit 1 with the
@@ -77,14 +79,18 @@ int main(int argc, char **argv)
     void *h = NULL;
     uintptr_t base = 0;
     if (use_dlsym) {
-        h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+        /* lazily: a plugin whose functions come from its host (a Python
+         * module's Py*) still loads and answers dlsym */
+        h = dlopen(argv[1], RTLD_LAZY | RTLD_LOCAL);
         struct link_map *lm = NULL;
         if (!h || dlinfo(h, RTLD_DI_LINKMAP, &lm) != 0 || !lm) {
+            /* a library whose dependencies are not on this machine: the
+             * loader cannot be asked; say so and compare with readelf only */
             fprintf(stderr, "%s: dlopen: %s\n", argv[1], dlerror());
-            oi_close(f);
-            return 2;
+            h = NULL;
+        } else {
+            base = (uintptr_t)lm->l_addr;
         }
-        base = (uintptr_t)lm->l_addr;
     }
     char line[8192];
     while (fgets(line, sizeof line, stdin)) {
