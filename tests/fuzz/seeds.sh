@@ -44,7 +44,10 @@ add() {  # FILE PREFIX
     n=$((n + 1))
 }
 
-for f in $(find "$fix" -type f | sort); do add "$f" ""; done
+# not the fixtures of size (many/: 5000 exports each, for the streaming
+# tests): every mutation of one costs a hundred times a small file's run,
+# for no structure the small fixtures lack
+for f in $(find "$fix" -type f -not -path "$fix/many/*" | sort); do add "$f" ""; done
 
 # the malformed cases, when the generator is there
 if [ -f "$here/../malformed/gen.py" ] && command -v python3 >/dev/null; then
