@@ -232,7 +232,7 @@ static void hash_check_report(oi_file *f, hash_check *hc)
 oi_status oelf_build_exports(oi_file *f)
 {
     oelf_priv *p = oelf_p(f);
-    oi_status st = oelf_load_dynsym(f);
+    oi_status st = oelf_load_dynsym_all(f);
     if (st != OI_OK)
         return st;
     bool dynamic = oelf_exports_from_dynsym(f);

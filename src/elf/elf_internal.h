@@ -100,6 +100,7 @@ typedef struct oelf_priv {
 
     /* dynamic symbols, versions and hash tables: located on first use */
     bool dsym_tried;
+    bool versym_checked;
     oi_status dsym_status;
     oelf_symtab dsym;          /* count 0 when the file has none */
     oi_view versym;           /* u16 per dynamic symbol, or empty */
@@ -150,6 +151,9 @@ const char *oelf_dynstr(oi_file *f, uint64_t off, const char *what);
 
 /* elf_symbols.c */
 oi_status oelf_load_dynsym(oi_file *f);          /* dynsym, versions, hashes (once) */
+/* The same for a builder that reads every dynamic symbol anyway: also the
+ * checks that walk the whole table (oelf_check_versym). */
+oi_status oelf_load_dynsym_all(oi_file *f);
 oi_status oelf_load_symtab(oi_file *f);          /* .symtab, maybe from a debug file */
 oi_status oelf_build_symbols(oi_file *f);
 /* Decode one entry into the model's vocabulary. */
@@ -166,6 +170,7 @@ bool oelf_sym_bindable(const GElf_Sym *s, uint32_t shndx, const char **why);
 
 /* elf_versions.c */
 oi_status oelf_load_versions(oi_file *f);
+void oelf_check_versym(oi_file *f);
 /* The versym of dynamic symbol i, or -1 when the file has no versym. */
 int32_t oelf_versym(const oelf_priv *p, size_t i);
 /* The version of a versym value, or NULL for local/global/unknown. */

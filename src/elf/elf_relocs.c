@@ -188,7 +188,7 @@ oi_status oelf_build_relocs(oi_file *f)
     oelf_priv *p = oelf_p(f);
     if (!p->dyn.present)
         return OI_OK;
-    oi_status st = oelf_load_dynsym(f);
+    oi_status st = oelf_load_dynsym_all(f);
     if (st != OI_OK)
         return st;
     if (p->dsym.count < 2)

@@ -377,6 +377,14 @@ oi_status oelf_load_dynsym(oi_file *f)
     return st;
 }
 
+oi_status oelf_load_dynsym_all(oi_file *f)
+{
+    oi_status st = oelf_load_dynsym(f);
+    if (st == OI_OK)
+        oelf_check_versym(f);
+    return st;
+}
+
 /* .symtab of an Elf handle (this file's or the debug file's). */
 static bool oelf_find_symtab(oi_file *f, Elf *elf, oelf_symtab *t)
 {
@@ -485,7 +493,7 @@ static oi_status oelf_add_symbols(oi_file *f, const oelf_symtab *t, bool dynamic
 oi_status oelf_build_symbols(oi_file *f)
 {
     oelf_priv *p = oelf_p(f);
-    oi_status st = oelf_load_dynsym(f);
+    oi_status st = oelf_load_dynsym_all(f);
     if (st != OI_OK)
         return st;
     oelf_load_symtab(f);

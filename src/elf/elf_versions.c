@@ -160,10 +160,15 @@ static void walk_verneed(oi_file *f, bool fill, size_t *maxidx)
 }
 
 /* One warning for the first dynamic symbol whose version index names no
- * version (verdef and verneed do not define it): its version is lost. */
-static void check_versym(oi_file *f)
+ * version (verdef and verneed do not define it): its version is lost. A
+ * walk of every symbol, so only the builders that read them all ask for it
+ * (oelf_load_dynsym_all), never a lookup. */
+void oelf_check_versym(oi_file *f)
 {
     oelf_priv *p = oelf_p(f);
+    if (p->versym_checked)
+        return;
+    p->versym_checked = true;
     size_t n = p->versym.n / 2, bad = 0, first = 0;
     for (size_t i = 1; i < n; i++) {
         size_t idx = (size_t)oelf_versym(p, i) & VERSYM_VERSION;
@@ -188,10 +193,8 @@ oi_status oelf_load_versions(oi_file *f)
     if (p->verneed.n)
         walk_verneed(f, false, &maxidx);
     p->has_verdef = p->verdef.n > 0;
-    if (maxidx == 0) {
-        check_versym(f);
+    if (maxidx == 0)
         return OI_OK;
-    }
     /* at most 0x8000 entries: a version index is 15 bits */
     p->vers = oi_arena_array(f->mem, maxidx + 1, sizeof *p->vers);
     if (!p->vers)
@@ -201,6 +204,5 @@ oi_status oelf_load_versions(oi_file *f)
         walk_verdef(f, true, &maxidx);
     if (p->verneed.n)
         walk_verneed(f, true, &maxidx);
-    check_versym(f);
     return OI_OK;
 }
