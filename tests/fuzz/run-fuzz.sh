@@ -2,10 +2,11 @@
 # Run each fuzz target for SECONDS, one after the other:
 #   sh tests/fuzz/run-fuzz.sh SECONDS TARGET...
 # Environment: FUZZ_BUILD (build-fuzz), FIX (built fixtures), FUZZ_SEED
-# (libFuzzer's -seed; unset = random), FUZZ_RUNS (stop after that many
-# inputs; SECONDS still caps the time). With a seed, a run count and a fresh
-# corpus a run is the same sequence of inputs on every machine: CI's run is
-# the one tried here before submitting, or a prefix of it when time ran out.
+# (libFuzzer's -seed, with -reload=0; unset = random), FUZZ_RUNS (stop after
+# that many inputs; SECONDS still caps the time). With a seed, a run count
+# and a fresh corpus the mutations are the same from run to run on the same
+# seeds; another machine's run differs only as far as its fixtures do
+# (mingw's linker stamps the time into PE headers, for one).
 # Each target's corpus lives in $FUZZ_BUILD/corpus/<target> (kept between
 # runs; new seeds from the fixtures are added each time); its log in
 # $FUZZ_BUILD/logs/<target>.log. Prints one line per target with the
@@ -36,7 +37,7 @@ for t in "$@"; do
     "$FUZZ_BUILD/fuzz-$t" "$corpus" "$seeds/$t" $extra \
         -dict="$dict" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
         -malloc_limit_mb=64 -max_len=1048576 -print_final_stats=1 \
-        ${FUZZ_SEED:+-seed=$FUZZ_SEED} ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -artifact_prefix="$findings/" > "$FUZZ_BUILD/logs/$t.log" 2>&1
+        ${FUZZ_SEED:+-seed=$FUZZ_SEED -reload=0} ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -artifact_prefix="$findings/" > "$FUZZ_BUILD/logs/$t.log" 2>&1
     st=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$FUZZ_BUILD/logs/$t.log" | tail -n 1)
     cov=$(grep -o 'cov: [0-9]*' "$FUZZ_BUILD/logs/$t.log" | tail -n 1 | sed 's/cov: //')

@@ -31,9 +31,11 @@ add() {  # FILE PREFIX
     cp "$src" "$out/probe/$base"
     # mingw DLLs are mostly DWARF and COFF symbols: the PE target gets a
     # stripped copy instead when strip can read it (a small input runs many
-    # times faster; the probe target keeps the original)
+    # times faster; the probe target keeps the original). strip would stamp
+    # the time into the header: a fixed one keeps the seeds the same from
+    # run to run, so a seeded fuzz run is too
     if [ "$k" = pe ] && [ -n "$strip_pe" ] && [ "$(wc -c < "$src")" -gt 32768 ] &&
-       "$strip_pe" -o "$out/pe/stripped-$base" "$src" 2>/dev/null; then
+       SOURCE_DATE_EPOCH=0 "$strip_pe" -o "$out/pe/stripped-$base" "$src" 2>/dev/null; then
         src=$out/pe/stripped-$base
     else
         rm -f "$out/pe/stripped-$base"
