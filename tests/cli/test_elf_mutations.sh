@@ -139,7 +139,9 @@ expect_eq "bad versym: resolve $other finds readelf's address" "$(printf %x "$(j
     "$(readelf -W --dyn-syms "$vf" | awk '$1 == "9:" {sub(/^0+/, "", $2); print $2}')"
 # through the library: after oi_lookup alone the file has no diagnostic,
 # after oi_exports it has the warning (so the count can tell the two apart)
-got=$(python3 - "$BUILD/libobjinspect.so" "$TMP/badver.so" "$other" <<'PY'
+# (an ASan build of the library needs its runtime loaded first)
+asan=$(ldd "$BUILD/libobjinspect.so" | awk '/libasan/ {print $3}')
+got=$(LD_PRELOAD=$asan ASAN_OPTIONS=detect_leaks=0 python3 - "$BUILD/libobjinspect.so" "$TMP/badver.so" "$other" <<'PY'
 import ctypes, sys
 lib = ctypes.CDLL(sys.argv[1])
 lib.oi_open_path.argtypes = [ctypes.c_char_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p]
