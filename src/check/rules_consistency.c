@@ -192,14 +192,14 @@ oi_verdict check_imports_resolvable(check_ctx *c, evidence *ev)
         }
     }
     nl_end(&libs);
-    size_t bound = 0, mine = 0;
+    size_t weak = 0, mine = 0;
     for (size_t i = 0; i < oi_bind_import_count(b); i++) {
         const oi_bind_import *im = oi_bind_import_at(b, i);
         if (im->importer != 0)
             continue;
         mine++;
         if (im->state == OI_BOUND || im->state == OI_WEAK_UNBOUND) {
-            bound++;
+            weak += im->state == OI_WEAK_UNBOUND;
             continue;
         }
         /* an import from a missing library is already named by its library */
@@ -219,6 +219,7 @@ oi_verdict check_imports_resolvable(check_ctx *c, evidence *ev)
     oi_bind_close(b);
     if (libs.count || names.count)
         return OI_VERDICT_FAIL;
-    ev_add(ev, "all %zu imports bind under %s (%zu bound or weak)", mine, c->pol->root, bound);
+    ev_add(ev, "all %zu imports bind under %s (%zu of them weak and left unbound)", mine,
+           c->pol->root, weak);
     return OI_VERDICT_PASS;
 }
