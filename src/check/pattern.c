@@ -47,6 +47,30 @@ bool pattern_parse(name_pattern *p, oi_arena *mem, const char *s, int line,
         return false;
     }
     if (p->how == MATCH_REGEX) {
+        /* a repetition of a repetition ("a++", "a*{2}") is undefined in
+         * POSIX EREs, and glibc's regcomp copies the tree for each one: 100
+         * stacked '+' took 2 GiB (a fuzz finding). Refused, as a bad regex. */
+        for (const char *q = p->text; *q; q++) {
+            if (*q == '\\' && q[1]) {
+                q++;
+                continue;
+            }
+            if (*q == '[') {    /* a bracket expression holds no operator */
+                const char *e = q + 1 + (q[1] == '^');
+                e = strchr(*e == ']' ? e + 1 : e, ']');
+                if (!e)
+                    break;      /* regcomp says what is wrong */
+                q = e;
+                continue;
+            }
+            if (strchr("*+?{", *q) && q > p->text && strchr("*+?}", q[-1]) &&
+                !(q - 1 > p->text && q[-2] == '\\')) {
+                snprintf(why, whylen, "bad regex '%s': a repetition of a repetition "
+                         "(undefined in POSIX EREs) at offset %zu", p->text,
+                         (size_t)(q - p->text));
+                return false;
+            }
+        }
         int rc = regcomp(&p->re, p->text, REG_EXTENDED | REG_NOSUB);
         if (rc != 0) {
             char msg[128];

@@ -37,6 +37,7 @@ policy_err() {  # NAME TEXT EXPECTED-SUBSTRING
 policy_err "unknown directive" "# comment
 frobnicate yes" ":2: unknown directive 'frobnicate'"
 policy_err "bad regex" "forbid re:foo(" "bad regex"
+policy_err "stacked repetition (glibc regcomp blows up on it)" "forbid re:a++" "a repetition of a repetition"
 policy_err "unknown check id" "check elf.nosuch error" "no check is named 'elf.nosuch'"
 policy_err "bad severity" "check elf.* loud" "severity 'loud'"
 policy_err "bad version" "max-glibc 2.x7" "not a dotted version"
