@@ -145,6 +145,19 @@ size_t rs_find_by_name(oi_bind *b, const char *name, int (*cmp)(const char *, co
     return RS_NONE;
 }
 
+size_t rs_dep_object(oi_bind *b, size_t img, const char *lib,
+                     int (*cmp)(const char *, const char *))
+{
+    rs_object *o = rs_obj(b, img);
+    const oi_dependency *d;
+    size_t n;
+    oi_dependencies(o->pub.file, &d, &n);
+    for (size_t k = 0; k < n && k < o->ndeps; k++)
+        if (cmp(d[k].name, lib) == 0)
+            return o->deps[k];
+    return RS_NONE;
+}
+
 size_t rs_find_by_file(oi_bind *b, dev_t dev, ino_t ino)
 {
     for (size_t i = 0; i < b->objects.n; i++) {

@@ -204,19 +204,6 @@ void rs_macho_closure(oi_bind *b)
 
 /* ------------------------------------------------------------ lookup */
 
-/* The object of image img's dependency named lib (an install name). */
-static size_t dep_named(oi_bind *b, size_t img, const char *lib)
-{
-    rs_object *o = rs_obj(b, img);
-    const oi_dependency *d;
-    size_t n;
-    oi_dependencies(o->pub.file, &d, &n);
-    for (size_t k = 0; k < n && k < o->ndeps; k++)
-        if (strcmp(d[k].name, lib) == 0)
-            return o->deps[k];
-    return RS_NONE;
-}
-
 typedef struct hop {
     size_t obj;
     const char *name;
@@ -315,7 +302,7 @@ static bool resolve_in(chain *c, size_t img, const char *name, size_t *where,
             return false;
         if (res->exp.target != OI_TARGET_REEXPORT || !res->exp.fwd_library)
             return true;
-        size_t next = dep_named(c->b, *where, res->exp.fwd_library);
+        size_t next = rs_dep_object(c->b, *where, res->exp.fwd_library, strcmp);
         if (next == RS_NONE || rs_obj(c->b, next)->pub.missing) {
             c->note = oi_arena_printf(&c->b->arena, "re-exported from %s, which is not found",
                                       res->exp.fwd_library);
@@ -405,7 +392,7 @@ static size_t dep_cached(oi_bind *b, dep_cache *dc, size_t img, const char *lib)
         return dc->obj;
     dc->img = img;
     dc->lib = lib;
-    dc->obj = dep_named(b, img, lib);
+    dc->obj = rs_dep_object(b, img, lib, strcmp);
     return dc->obj;
 }
 

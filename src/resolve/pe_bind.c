@@ -384,14 +384,8 @@ out:
 /* The object index an import's DLL name resolved to. */
 static size_t import_object(oi_bind *b, size_t li, const char *lib)
 {
-    rs_object *o = rs_obj(b, li);
-    const oi_dependency *d;
-    size_t n;
-    oi_dependencies(o->pub.file, &d, &n);
-    for (size_t k = 0; k < n && k < o->ndeps; k++)
-        if (strcasecmp(d[k].name, lib) == 0)
-            return o->deps[k];
-    return rs_find_by_name(b, lib, strcasecmp, true);
+    size_t k = rs_dep_object(b, li, lib, strcasecmp);
+    return k != RS_NONE ? k : rs_find_by_name(b, lib, strcasecmp, true);
 }
 
 static void bind_object(oi_bind *b, size_t li)

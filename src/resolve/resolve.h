@@ -114,6 +114,11 @@ bool rs_add_name(oi_bind *b, rs_object *o, const char *name);
  * or RS_NONE; a missing object answers only when include_missing. */
 size_t rs_find_by_name(oi_bind *b, const char *name, int (*cmp)(const char *, const char *),
                        bool include_missing);
+/* The object that dependency `lib` of object `img` resolved to (the
+ * dependency compared by cmp: install names exactly, DLL names without
+ * case); RS_NONE when img has no such dependency. */
+size_t rs_dep_object(oi_bind *b, size_t img, const char *lib,
+                     int (*cmp)(const char *, const char *));
 /* The loaded object that is this very file (same device and inode), or RS_NONE. */
 size_t rs_find_by_file(oi_bind *b, dev_t dev, ino_t ino);
 /* Open a candidate and check it is an object this loader would take for
