@@ -38,6 +38,14 @@ policy_err "unknown directive" "# comment
 frobnicate yes" ":2: unknown directive 'frobnicate'"
 policy_err "bad regex" "forbid re:foo(" "bad regex"
 policy_err "stacked repetition (glibc regcomp blows up on it)" "forbid re:a++" "a repetition of a repetition"
+policy_err "a repetition of a {0} repetition" "forbid re:a{0}+" "a repetition of a repetition"
+policy_err "nested counted repetitions (regcomp: 211 MiB at 3 levels)" "forbid re:((a{100}){100}){100}" \
+    "more than 65536 copies of its atoms"
+policy_err "nested open-start intervals" "forbid re:(a{,300}){,300}" "more than 65536 copies of its atoms"
+policy_err "groups nested 33 deep (regcomp recursion)" \
+    "forbid re:$(printf '%33s' | tr ' ' '(')a$(printf '%33s' | tr ' ' ')')" "groups nested more than 32 deep"
+policy_err "a back-reference (regexec backtracks)" 'forbid re:(a)\1' "a back-reference"
+policy_err "a trailing backslash" 'forbid re:a\' "a trailing backslash"
 policy_err "unknown check id" "check elf.nosuch error" "no check is named 'elf.nosuch'"
 policy_err "bad severity" "check elf.* loud" "severity 'loud'"
 policy_err "bad version" "max-glibc 2.x7" "not a dotted version"

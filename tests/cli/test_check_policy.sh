@@ -49,6 +49,36 @@ v=$(ev "$TMP/j" exports.forbidden)
 listed=$(echo "${v#fail|forbidden exports: }" | tr ',' '\n' | sed 's/^ *//' | sort | tr '\n' ' ')
 want=$(grep -E "^$drop(@|\$)" "$TMP/exp.ver" | sed 's/@@/@/' | sort | tr '\n' ' ')
 expect_eq "forbid re:^$drop\$ lists nm's $drop symbols" "${v%%|*} $listed" "fail $want"
+# regexes of every ERE shape, as grep -E matches them on nm's names
+# (grep runs the same glibc matcher, unanchored: ours anchors the pattern
+# as "^.*(TEXT)" and escapes an unmatched ')', which must change nothing)
+sed 's/@.*//' "$TMP/exp.ver" > "$TMP/exp.names"
+for re in "^$first" 'a|b)' 'x)|^str' '(^e|s$)' '[]_]l' '[^]a-z_]x' '[[:digit:]]+' \
+          'r(s|t)?i' '(a|)e$' 'y{0}z' 'e{,1}l{1,}' '|zz' 'e\.?l'; do
+    n=$(grep -cE -- "$re" "$TMP/exp.names")
+    run "forbid re:$re" "$lib"
+    v=$(ev "$TMP/j" exports.forbidden)
+    listed=$(echo "${v#fail|forbidden exports: }" | sed 's/ and \([0-9]*\) more$/, +\1/' | tr ',' '\n' |
+             awk '/^ *[+]/ {n += substr($1, 2); next} {n++} END {print n + 0}')
+    [ "${v%%|*}" = pass ] && listed=0
+    expect_eq "forbid re:$re matches the $n names grep -E matches" "$listed" "$n"
+done
+# one export name of 160,000 bytes: the verdict grep -E gives, in under a
+# second (unanchored, glibc's search took 20 s on "_.*_.*x$")
+long=$FIX/check/liblongname.so
+nm -D --defined-only "$long" | awk '{print $NF}' > "$TMP/long.names"
+for re in '_.*_.*x$' '_.*_.*_$' '^(a_)+$' '(a_){3}a$'; do
+    n=$(grep -cE -- "$re" "$TMP/long.names")
+    if [ "$n" -gt 0 ]; then want=fail; else want=pass; fi
+    printf 'forbid re:%s\n' "$re" > "$TMP/pol"
+    t0=$(date +%s%N)
+    "$OI" check --json --policy "$TMP/pol" "$long" > "$TMP/j" 2>"$TMP/err"
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    expect_eq "forbid re:$re on a 160,000-byte name ($n matches in grep -E)" \
+        "$(ev "$TMP/j" exports.forbidden | cut -d'|' -f1)" "$want"
+    [ "$ms" -lt 1000 ] && pass "forbid re:$re on a 160,000-byte name takes ${ms} ms" \
+        || fail "forbid re:$re on a 160,000-byte name takes under a second" "${ms} ms"
+done
 run "forbid glob:objinspect_nothing_*" "$lib"
 expect_eq "forbid a glob nm does not match" "$(ev "$TMP/j" exports.forbidden | cut -d'|' -f1)" pass
 # versioned: nm prints name@VERSION for a versioned export
