@@ -24,12 +24,12 @@ static bool take_prefix(const char **s, const char *prefix)
  * glibc's regex engine has three costs that a short pattern or a long name
  * can make unbounded, so a policy regex is vetted before regcomp sees it:
  *  - regcomp copies the operand of a counted repetition once per count, so
- *    nesting multiplies: "((a{100}){100}){100}" took 211 MiB, one more level
- *    about 20 GiB. The pattern, so expanded, must stay within
+ *    nesting multiplies: "((a{100}){100}){100}" took 211 MiB, and one more
+ *    level was stopped at 8 GiB. The pattern, so expanded, must stay within
  *    REGEX_MAX_COPIES atoms. A repetition of a repetition ("a++", "a*{2}") is
  *    undefined in POSIX EREs and is refused outright: 100 stacked '+' took
  *    2 GiB (a fuzz finding).
- *  - regcomp parses groups by recursion: 100,000 nested '(' overflowed the
+ *  - regcomp parses groups by recursion: 20,000 nested '(' overflowed the
  *    stack. Groups nest at most REGEX_MAX_DEPTH deep.
  *  - regexec runs a search from every start position of an unanchored
  *    pattern, which is quadratic in the name: "_.*_.*x$" took 20 s on one
