@@ -92,13 +92,15 @@ int main(int argc, char **argv)
             base = (uintptr_t)lm->l_addr;
         }
     }
-    char line[8192];
-    while (fgets(line, sizeof line, stdin)) {
+    char *line = NULL;          /* any length: a name can be 160,000 bytes */
+    size_t cap = 0;
+    while (getline(&line, &cap, stdin) > 0) {
         line[strcspn(line, "\n")] = 0;
         char *name = strchr(line, '\t');
         char *ver = name ? strchr(name + 1, '\t') : NULL;
         if (!ver) {
             fprintf(stderr, "bad query line: %s\n", line);
+            free(line);
             oi_close(f);
             return 3;
         }
@@ -121,6 +123,7 @@ int main(int argc, char **argv)
         }
         putchar('\n');
     }
+    free(line);
     oi_close(f);
     return 0;
 }
