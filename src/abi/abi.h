@@ -27,6 +27,13 @@ bool oi_msvc_facts_of(const char *name, oi_msvc_facts *out);
  * oi_demangle_to: the full length, or 0 when it does not demangle. */
 size_t oi_msvc_demangle(const char *name, char *buf, size_t size);
 
+/* The most text one demangled name may have; a name whose text would be
+ * longer is left mangled. Back references (Itanium S_/T_, Rust v0 B, MSVC
+ * 0-9) let a few hundred bytes stand for gigabytes (see demangle.c; D is
+ * not bounded yet); real names stay far below this (libLLVM's longest
+ * demangled export: 8 KiB). */
+#define ABI_MAX_DEMANGLED (256 * 1024)
+
 /* Per-file ABI tags (lang.c), built on first use into f's abi-tag table. */
 struct oi_file;
 oi_status oi_abi_build_tags(struct oi_file *f);

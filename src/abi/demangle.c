@@ -15,6 +15,7 @@
 #include "core/file.h"
 
 #include <libiberty/demangle.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,50 @@ static bool iberty_name(const char *s)
            starts(s, "_GLOBAL_");
 }
 
+#define FLAGS (DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE)
+
+/* Where libiberty's callback demanglers write: the caller's buffer, and
+ * the length of all the text so far. */
+typedef struct demangled_text {
+    char *buf;
+    size_t size, len;
+    jmp_buf too_long;
+} demangled_text;
+
+/* Copy what fits and count the rest. Past ABI_MAX_DEMANGLED, leave the
+ * demangler: Itanium substitutions and Rust v0 back references can make a
+ * name of 300 bytes print gigabytes (c++filt: 20 s and 2.6 GB for one;
+ * 152 bytes of Rust: 1.8 GB). The callback demanglers keep all their
+ * state on the stack, so a longjmp out of them leaks nothing. */
+static void take_text(const char *s, size_t n, void *opaque)
+{
+    demangled_text *t = opaque;
+    if (n > ABI_MAX_DEMANGLED - t->len)
+        longjmp(t->too_long, 1);
+    if (t->len + 1 < t->size) {
+        size_t k = n < t->size - 1 - t->len ? n : t->size - 1 - t->len;
+        memcpy(t->buf + t->len, s, k);
+        t->buf[t->len + k] = 0;
+    }
+    t->len += n;
+}
+
+typedef int callback_demangler(const char *, int, demangle_callbackref, void *);
+
+static size_t demangle_bounded(callback_demangler *demangle, const char *name,
+                               char *buf, size_t size)
+{
+    demangled_text t = { .buf = buf, .size = size };
+    if (size)
+        buf[0] = 0;
+    if (setjmp(t.too_long) || !demangle(name, FLAGS, take_text, &t)) {
+        if (size)
+            buf[0] = 0;
+        return 0;
+    }
+    return t.len;
+}
+
 size_t oi_demangle_to(const char *name, char *buf, size_t size)
 {
     if (!name || strnlen(name, MAX_MANGLED + 1) > MAX_MANGLED)
@@ -46,13 +91,27 @@ size_t oi_demangle_to(const char *name, char *buf, size_t size)
         return oi_msvc_demangle(name, buf, size);
     if (!iberty_name(name))
         return 0;
+    if (!starts(name, "_D")) {
+        /* cplus_demangle's automatic style, by its callback forms: Rust
+         * first (legacy Rust names are Itanium names too), then Itanium */
+        size_t n = demangle_bounded(rust_demangle_callback, name, buf, size);
+        return n ? n : demangle_bounded(cplus_demangle_v3_callback, name, buf, size);
+    }
     /* D is not part of libiberty's automatic style: ask for it (as
-     * "c++filt -s dlang" does) */
-    int style = starts(name, "_D") ? DMGL_DLANG : DMGL_AUTO;
-    char *r = cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE | style);
+     * "c++filt -s dlang" does). NOT BOUNDED: D has no callback form, and
+     * its back references ('Q') re-read earlier types, which may hold back
+     * references again: a 391-byte name took 3.6 s and 428 MB here (and in
+     * c++filt), and the cost grows 16-fold with each 64 more bytes.
+     * Bounding it needs the extent of each referenced type, that is a D
+     * parser of our own; until then a hostile D name is a known hang. */
+    char *r = cplus_demangle(name, FLAGS | DMGL_DLANG);
     if (!r)
         return 0;
     size_t n = strlen(r);
+    if (n > ABI_MAX_DEMANGLED) {
+        free(r);
+        return 0;
+    }
     if (size) {
         size_t k = n < size - 1 ? n : size - 1;
         memcpy(buf, r, k);

@@ -27,7 +27,7 @@
 
 #define MAX_DEPTH 96            /* nested types, template arguments, scopes */
 #define MAX_NODES 4096          /* tree nodes for one name */
-#define MAX_OUT (256 * 1024)    /* bytes of demangled text */
+#define MAX_OUT ABI_MAX_DEMANGLED /* bytes of demangled text */
 #define MAX_STEPS 2000000       /* print steps for one name */
 #define MAX_BACKREFS 10         /* the scheme's 0-9 */
 

@@ -39,6 +39,68 @@ else
     fail "exponential back-references" "ours ${#ours} chars, llvm-undname ${#peer}"
 fi
 
+# substitution bombs: each level of these names refers twice to the level
+# before, so the text doubles per level (Itanium S_ substitutions, Rust v0
+# B back references). Small ones print as c++filt prints them; once
+# c++filt's text passes 256 KiB, ours is the name unchanged, at once (the
+# old code followed c++filt: 2.6 GB and 20 s for the 30-level Itanium one)
+python3 - > "$TMP/bombs.txt" <<'PY'
+B62 = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+def b36(n):
+    s = ""
+    while True:
+        s = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 36] + s
+        n //= 36
+        if n == 0:
+            return s
+def sub(i):
+    return "S_" if i < 0 else "S" + b36(i) + "_"
+def itanium(k):  # f(A<int>, A<A<int>,A<int>>, ...)
+    return "_Z1f1AIiE" + "".join("S_I%s%sE" % (sub(j - 1), sub(j - 1)) for j in range(1, k))
+def b62(n):
+    if n == 0:
+        return "_"
+    n -= 1
+    s = ""
+    while True:
+        s = B62[n % 62] + s
+        n //= 62
+        if n == 0:
+            return s + "_"
+def rust(k):  # a::f::<((T, T), (T, T)) ...>, each inner tuple a back reference
+    def build(j, pos):
+        if j == 0:
+            return "l"
+        inner = build(j - 1, pos + 1)
+        return "T" + inner + "B" + b62(pos + 1) + "E"
+    return "_RINvC1a1f" + build(k, 8) + "E"
+for k in (8, 12, 16):
+    print(itanium(k))
+for k in (8, 12, 16):
+    print(rust(k))
+# 30 levels: 2^14 times the text of 16, never given to c++filt (2.6 GB)
+print(itanium(30))
+print(rust(30))
+PY
+i=0
+while read -r name; do
+    i=$((i + 1))
+    t0=$(date +%s%N)
+    ours=$("$OI" demangle "$name" < /dev/null)
+    ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ "$ms" -lt 1000 ] && pass "substitution bomb $i: ${ms} ms" || fail "substitution bomb $i takes under 1 s" "${ms} ms"
+    if [ "$i" -gt 6 ]; then
+        expect_eq "substitution bomb $i (30 levels, beyond the 16 of bomb 3 and 6): left mangled" "$ours" "$name"
+        continue
+    fi
+    peer_len=$(c++filt "$name" < /dev/null | wc -c)
+    if [ "$peer_len" -le 262144 ]; then
+        expect_eq "substitution bomb $i (c++filt: $peer_len bytes): as c++filt" "$ours" "$(c++filt "$name" < /dev/null)"
+    else
+        expect_eq "substitution bomb $i (c++filt: over 256 KiB): left mangled" "$ours" "$name"
+    fi
+done < "$TMP/bombs.txt"
+
 # -C in text output, against c++filt, once the ELF export table is there
 lib=$FIX/abi/libcxx.so
 want=$(c++filt _ZN2ns5twiceEi)
