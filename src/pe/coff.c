@@ -236,6 +236,8 @@ static oi_status object_externals(oi_file *f, bool defined)
         i += pe_symbol_at(f, tab, i, NULL, 0, &s);
         if (s.binding == OI_BIND_LOCAL || s.defined != defined)
             continue;
+        if (!s.name)            /* an 8-byte short name not copied */
+            return OI_NOMEM;
         if (defined) {
             oi_export *e = oi_model_export(f);
             if (!e)
@@ -289,7 +291,7 @@ static const char *undefined_named(oi_file *f, const char *part, bool suffix)
     for (uint32_t i = 0; i < p->nsymbols; i++) {
         oi_symbol s;
         i += pe_symbol_at(f, tab, i, NULL, 0, &s);
-        if (s.defined || s.binding == OI_BIND_LOCAL)
+        if (s.defined || s.binding == OI_BIND_LOCAL || !s.name)
             continue;
         size_t n = strlen(s.name);
         if (suffix ? n > plen && strcmp(s.name + n - plen, part) == 0
@@ -311,6 +313,8 @@ static bool defines_suffix(oi_file *f, const char *suffix)
     for (uint32_t i = 0; i < p->nsymbols; i++) {
         oi_symbol s;
         i += pe_symbol_at(f, tab, i, NULL, 0, &s);
+        if (!s.name)            /* a name that could not be copied: no memory */
+            continue;
         size_t n = strlen(s.name);
         if (s.defined && s.binding != OI_BIND_LOCAL && n > sl && strcmp(s.name + n - sl, suffix) == 0)
             return true;

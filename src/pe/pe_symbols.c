@@ -178,6 +178,10 @@ oi_status pe_build_symbols(oi_file *f)
             return OI_NOMEM;
         }
         i += pe_symbol_at(f, tab, i, exp, nexp, s);
+        if (!s->name) {         /* a name that could not be copied */
+            free(exp);
+            return OI_NOMEM;
+        }
     }
     free(exp);
     return OI_OK;

@@ -26,6 +26,11 @@ bad=
 for o in "$TMP"/obj/*.o; do
     for s in $(nm -u "$o" | awk '{print $2}'); do
         for x in $forbidden; do
+            # the one exception: demangle.c leaves libiberty's callback
+            # demanglers by longjmp, to its own setjmp in the same call,
+            # when a name's text passes the cap (those demanglers cannot
+            # be stopped otherwise, and keep no heap state)
+            [ "$s" = longjmp ] && [ "$(basename "$o" .o)" = src_abi_demangle.c ] && continue
             [ "$s" = "$x" ] && bad="$bad $(basename "$o" .o):$s"
         done
     done
