@@ -172,13 +172,16 @@ oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain,
         int64_t index;
         if (cur.fwd_ordinal >= 0) {
             index = cur.fwd_ordinal >= p->exp.base ? cur.fwd_ordinal - p->exp.base : -1;
-            if (index >= p->exp.nfuncs)
-                index = -1;
         } else {
             index = search(f, cur.fwd_name ? cur.fwd_name : "");
             if (index >= 0)
                 index = oi_get16(p->exp.ords.p + (size_t)index * 2, false);
         }
+        /* either way the slot must be in the address table: a name's
+         * ordinal-table entry is as hostile as a forwarder's #N (a fuzz
+         * finding: the entry read past the table) */
+        if (index >= p->exp.nfuncs)
+            index = -1;
         oi_export next = { .ordinal = -1, .fwd_ordinal = -1, .callconv_argbytes = -1 };
         if (index < 0 || !pe_export_slot(f, (uint32_t)index, NULL, NULL, &next)) {
             say(explain, ctx, "'%s' points back into this DLL, which does not export it", cur.forwarder);
