@@ -96,6 +96,8 @@ bool pe_export_slot(oi_file *f, uint32_t index, pe_map_hint *hint, pe_fwd_cache 
                     oi_export *e)
 {
     pe_priv *p = pe_p(f);
+    if (index >= p->exp.nfuncs)     /* an index from the file: not a slot */
+        return false;
     uint32_t rva = oi_get32(p->exp.eat.p + (size_t)index * 4, false);
     if (rva == 0)
         return false;

@@ -177,11 +177,9 @@ oi_status pe_follow_local(oi_file *f, const oi_export *e, oi_explain_fn explain,
             if (index >= 0)
                 index = oi_get16(p->exp.ords.p + (size_t)index * 2, false);
         }
-        /* either way the slot must be in the address table: a name's
-         * ordinal-table entry is as hostile as a forwarder's #N (a fuzz
-         * finding: the entry read past the table) */
-        if (index >= p->exp.nfuncs)
-            index = -1;
+        /* pe_export_slot refuses an index past the address table: a
+         * name's ordinal-table entry is as hostile as a forwarder's #N (a
+         * fuzz finding: the entry was read past the table) */
         oi_export next = { .ordinal = -1, .fwd_ordinal = -1, .callconv_argbytes = -1 };
         if (index < 0 || !pe_export_slot(f, (uint32_t)index, NULL, NULL, &next)) {
             say(explain, ctx, "'%s' points back into this DLL, which does not export it", cur.forwarder);
