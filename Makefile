@@ -107,7 +107,7 @@ example: $(EXAMPLE)
 RUN_PKGS  := build-essential pkg-config libelf-dev zlib1g-dev libzstd-dev
 TEST_PKGS := $(RUN_PKGS) libcmocka-dev binutils elfutils clang lld llvm lld-16 llvm-16 \
              gcc-mingw-w64-x86-64-win32 gcc-mingw-w64-i686-win32 python3 time \
-             checksec abigail-tools python3-jsonschema
+             checksec abigail-tools python3-jsonschema libgphobos3
 RUN_PKGS  += libiberty-dev
 TEST_PKGS += libiberty-dev
 deps:

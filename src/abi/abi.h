@@ -26,11 +26,14 @@ bool oi_msvc_facts_of(const char *name, oi_msvc_facts *out);
 /* Demangle an MSVC name as llvm-undname prints it. Same contract as
  * oi_demangle_to: the full length, or 0 when it does not demangle. */
 size_t oi_msvc_demangle(const char *name, char *buf, size_t size);
+/* Demangle a D name as "c++filt -s dlang" prints it (d_demangle.c). Same
+ * contract as oi_demangle_to. */
+size_t oi_d_demangle(const char *name, char *buf, size_t size);
 
 /* The most text one demangled name may have; a name whose text would be
  * longer is left mangled. Back references (Itanium S_/T_, Rust v0 B, MSVC
- * 0-9) let a few hundred bytes stand for gigabytes (see demangle.c; D is
- * not bounded yet); real names stay far below this (libLLVM's longest
+ * 0-9, D Q) let a few hundred bytes stand for gigabytes (see demangle.c
+ * and d_demangle.c); real names stay far below this (libLLVM's longest
  * demangled export: 8 KiB). */
 #define ABI_MAX_DEMANGLED (256 * 1024)
 

@@ -2,12 +2,13 @@
  * Demangling, on demand ("demangle only what is printed"): nothing here
  * runs when a table is built.
  *
- *  - Itanium C++, Rust (legacy and v0) and D: libiberty's cplus_demangle
- *    with the flags c++filt uses (DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE,
- *    automatic style; the D style for "_D" names, which the automatic
- *    style leaves alone), so our text is c++filt's (-s dlang for D). libiberty keeps its
- *    recursion limit (DMGL_NO_RECURSE_LIMIT is not passed), which is what
- *    makes it safe on hostile names.
+ *  - Itanium C++ and Rust (legacy and v0): libiberty's callback
+ *    demanglers with the flags c++filt uses (DMGL_PARAMS | DMGL_ANSI |
+ *    DMGL_VERBOSE), in its automatic style's order, so our text is
+ *    c++filt's. libiberty keeps its recursion limit (DMGL_NO_RECURSE_LIMIT
+ *    is not passed); the text's length is ours to bound (take_text).
+ *  - D: d_demangle.c, which prints what "c++filt -s dlang" prints at a
+ *    bounded cost (libiberty's D demangler has none).
  *  - MSVC C++: msvc_demangle.c (no maintained C library exists).
  *  - Swift: recognised by lang.c and not demangled.
  */
@@ -97,28 +98,9 @@ size_t oi_demangle_to(const char *name, char *buf, size_t size)
         size_t n = demangle_bounded(rust_demangle_callback, name, buf, size);
         return n ? n : demangle_bounded(cplus_demangle_v3_callback, name, buf, size);
     }
-    /* D is not part of libiberty's automatic style: ask for it (as
-     * "c++filt -s dlang" does). NOT BOUNDED: D has no callback form, and
-     * its back references ('Q') re-read earlier types, which may hold back
-     * references again: a 391-byte name took 3.6 s and 428 MB here (and in
-     * c++filt), and the cost grows 16-fold with each 64 more bytes.
-     * Bounding it needs the extent of each referenced type, that is a D
-     * parser of our own; until then a hostile D name is a known hang. */
-    char *r = cplus_demangle(name, FLAGS | DMGL_DLANG);
-    if (!r)
-        return 0;
-    size_t n = strlen(r);
-    if (n > ABI_MAX_DEMANGLED) {
-        free(r);
-        return 0;
-    }
-    if (size) {
-        size_t k = n < size - 1 ? n : size - 1;
-        memcpy(buf, r, k);
-        buf[k] = 0;
-    }
-    free(r);
-    return n;
+    /* D is not part of libiberty's automatic style, and libiberty's D
+     * demangler has no bound: our own prints what "c++filt -s dlang" does */
+    return oi_d_demangle(name, buf, size);
 }
 
 const char *oi_demangle_name(oi_file *f, const char *name)
