@@ -17,7 +17,6 @@
 
 #include <libiberty/demangle.h>
 #include <setjmp.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* The longest name we hand to a demangler: real names are far shorter
