@@ -210,15 +210,19 @@ static const char *backref(const dparse *d, const char *p, const char **target)
     return after;
 }
 
+/* A SymbolName: an LName, a template instance, or a back reference to an
+ * LName. */
 static bool symbol_name_starts(const dparse *d, const char *p)
 {
     if (is_digit(*p) || starts_template(p))
         return true;
-    if (*p != 'Q')
-        return false;
-    unsigned long back;
-    return backref_number(p + 1, &back) && back <= (unsigned long)(p - d->s) &&
-           is_digit(p[-(long)back]);
+    const char *target;
+    return backref(d, p, &target) && is_digit(*target);
+}
+
+static bool mangled_name_starts(const dparse *d, const char *p)
+{
+    return strncmp(p, "_D", 2) == 0 && symbol_name_starts(d, p + 2);
 }
 
 static bool call_convention_starts(char c)
@@ -775,9 +779,7 @@ static const char *value_body(dparse *d, dtext *t, const char *p, const char *na
         return value_list(d, t, p + 1, NULL, "[", "]", type_code == 'H');
     case 'S': return value_list(d, t, p + 1, name, "(", ")", false);
     case 'f': /* a function literal's symbol */
-        if (strncmp(p + 1, "_D", 2) != 0 || !symbol_name_starts(d, p + 3))
-            return NULL;
-        return mangled_name(d, t, p + 1);
+        return mangled_name_starts(d, p + 1) ? mangled_name(d, t, p + 1) : NULL;
     }
     return NULL;
 }
@@ -787,11 +789,6 @@ static const char *value(dparse *d, dtext *t, const char *p, const char *name, c
     if (!p || !*p || !enter(d))
         return NULL;
     return leave(d, value_body(d, t, p, name, type_code));
-}
-
-static bool mangled_name_starts(const dparse *d, const char *p)
-{
-    return strncmp(p, "_D", 2) == 0 && symbol_name_starts(d, p + 2);
 }
 
 /* A template's symbol argument. Compilers before 2.076 wrote the symbol's

@@ -71,8 +71,7 @@ static size_t demangle_bounded(callback_demangler *demangle, const char *name,
                                char *buf, size_t size)
 {
     demangled_text t = { .buf = buf, .size = size };
-    if (size)
-        buf[0] = 0;
+    /* buf starts empty (oi_demangle_to); a failure may leave text in it */
     if (setjmp(t.too_long) || !demangle(name, FLAGS, take_text, &t)) {
         if (size)
             buf[0] = 0;
